@@ -12,6 +12,7 @@
         "security/connector_base_security.xml",
         "security/ir.model.access.csv",
         "views/connector_base_menus.xml",
+        "views/queue_job_views.xml",
         "data/queue_job_channel_data.xml",
         "data/queue_job_function_data.xml",
         "data/ir_cron_data.xml",

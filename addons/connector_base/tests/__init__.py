@@ -1,1 +1,1 @@
-from . import test_smoke
+from . import test_smoke, test_web_client
