@@ -25,6 +25,7 @@ class Table:
         self.ext = {}
         self.children = {}
         self.deleted_log = []
+        self._fields_seen, self._cache = -1, None
 
     def ext_key(self, field, value):
         if value is None:
@@ -54,10 +55,21 @@ class Table:
             )
 
     def _ext_fields(self):
-        return [f for f in self.stype.fields.values() if f.external_id or f.unique]
+        return self._indexed()[0]
 
     def _child_fields(self):
-        return [f for f in self.stype.fields.values() if f.type == "reference"]
+        return self._indexed()[1]
+
+    def _indexed(self):
+        """Indexed fields, cached until the schema gains a field."""
+        if self._fields_seen != len(self.stype.fields):
+            fields = self.stype.fields.values()
+            self._cache = (
+                [f for f in fields if f.external_id or f.unique],
+                [f for f in fields if f.type == "reference"],
+            )
+            self._fields_seen = len(self.stype.fields)
+        return self._cache
 
     def stamp(self, rec):
         self.stamps.append((rec["SystemModstamp"], rec["Id"]))
@@ -271,6 +283,7 @@ class Store:
             yield
         except BaseException:
             self._rollback(self._undo)
+            self._undo = []
             raise
         finally:
             undo, self._undo = self._undo, outer

@@ -21,12 +21,11 @@ _CACHE = {}
 def certificate_paths():
     """``{"ca", "cert", "key"}`` PEM paths, generated on first use."""
     with _LOCK:
-        if not _CACHE:
+        if "ca" not in _CACHE:
             directory = Path(tempfile.mkdtemp(prefix="sandbox-tls-"))
             atexit.register(shutil.rmtree, directory, ignore_errors=True)
-            certgen = importlib.import_module(f"{__package__}.certgen")
-            _CACHE.update(certgen.write(directory))
-        return dict(_CACHE)
+            _CACHE.update(_certgen().write(directory))
+        return {k: _CACHE[k] for k in ("ca", "cert", "key")}
 
 
 def server_context():
@@ -35,3 +34,23 @@ def server_context():
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(paths["cert"], paths["key"])
     return context, str(paths["ca"])
+
+
+def jwt_key_pair():
+    """``(private_key_path, public_pem)`` for the JWT bearer flow, made once."""
+    with _LOCK:
+        if "jwt_key" not in _CACHE:
+            directory = Path(tempfile.mkdtemp(prefix="sandbox-jwt-"))
+            atexit.register(shutil.rmtree, directory, ignore_errors=True)
+            path = directory / "jwt-private-key.pem"
+            _CACHE["jwt_public"] = _certgen().write_rsa_key(path)
+            _CACHE["jwt_key"] = path
+        return str(_CACHE["jwt_key"]), _CACHE["jwt_public"]
+
+
+def verify_rs256(public_pem, signing_input, signature):
+    return _certgen().verify_rs256(public_pem, signing_input, signature)
+
+
+def _certgen():
+    return importlib.import_module(f"{__package__}.certgen")
