@@ -1,0 +1,95 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+
+from odoo import SUPERUSER_ID, api, http
+from odoo.http import request
+
+from ..models.connector_backend_ref_mixin import concrete_models
+from ..tools.masking import mask_data, mask_json
+
+_logger = logging.getLogger(__name__)
+
+
+def _json_response(status, body):
+    return request.make_json_response(body, status=status)
+
+
+class ConnectorWebhookController(http.Controller):
+    """Thin webhook endpoint: verify, store once, enqueue, answer.
+
+    Order matters: nothing is parsed, logged or stored before the signature
+    is verified on the raw body; every refusal is a 403 (404 for an unknown
+    backend), never a 500.
+    """
+
+    @http.route(
+        "/connector/<string:service>/<int:backend_id>/webhook",
+        type="http", auth="none", csrf=False, methods=["POST"], save_session=False,
+    )
+    def webhook(self, service, backend_id, **kwargs):
+        env = api.Environment(request.env.cr, SUPERUSER_ID, {})
+        backend = self._find_backend(env, service, backend_id)
+        if backend is None:
+            return _json_response(404, {"error": "unknown backend"})
+        raw_body = request.httprequest.get_data(cache=False)
+        headers = request.httprequest.headers
+        ok, reason = self._verify(backend, headers, raw_body)
+        if not ok:
+            _logger.warning("Webhook refused for %s #%s: %s", backend._name,
+                            backend.id, reason)
+            return _json_response(403, {"error": "forbidden"})
+        try:
+            data = json.loads(raw_body)
+            meta = backend._connector_parse_event(data, headers)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            return self._malformed(env, backend, raw_body, err)
+        return self._store_and_enqueue(env, backend, data, meta)
+
+    def _find_backend(self, env, service, backend_id):
+        for model_name in concrete_models(env, "connector.backend.mixin"):
+            model = env[model_name]
+            if model._connector_service == service:
+                backend = model.browse(backend_id).exists()
+                return backend if backend and backend.active else None
+        return None
+
+    def _verify(self, backend, headers, raw_body):
+        if not backend.sudo().webhook_secret:
+            return False, "no webhook secret configured (fail closed)"
+        try:
+            return backend._connector_verify_signature(headers, raw_body)
+        except Exception as err:  # noqa: BLE001 - a verifier bug must not 500
+            _logger.warning("Signature verifier error: %s", err.__class__.__name__)
+            return False, "verifier error"
+
+    def _malformed(self, env, backend, raw_body, error):
+        text = raw_body[:2000].decode(errors="replace")
+        env["connector.exception"]._record(
+            backend, "payload_invalid",
+            f"Webhook body could not be read: {error.__class__.__name__}",
+            payload={"raw": text},
+        )
+        return _json_response(400, {"error": "malformed payload"})
+
+    def _store_and_enqueue(self, env, backend, data, meta):
+        secrets = backend._connector_secrets()
+        vals = {
+            "source_event_id": str(meta["source_event_id"]),
+            "event_type": meta.get("event_type"),
+            "object_ref": meta.get("object_ref") and str(meta["object_ref"]),
+            "source_ts": meta.get("source_ts"),
+            "payload": mask_json(data, secrets=secrets),
+        }
+        event = env["connector.event"].with_company(backend.company_id)._insert_once(
+            backend, vals
+        )
+        if event is None:
+            return _json_response(200, {"status": "duplicate"})
+        if not backend._connector_event_route(event.event_type):
+            event._finish("ignored", f"no handler for '{event.event_type}'")
+            return _json_response(200, {"status": "ignored", "id": event.id})
+        event._enqueue(backend)
+        _logger.info("Webhook event %s stored: %s", event.id,
+                     mask_data(vals["event_type"], secrets=secrets))
+        return _json_response(200, {"status": "accepted", "id": event.id})

@@ -1,0 +1,142 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class ConnectorEvent(models.Model):
+    """Webhook inbox: one row per source event, unique per backend.
+
+    The controller inserts with ``ON CONFLICT DO NOTHING``: a duplicate
+    delivery is a no-op that still answers 200. Processing re-fetches the
+    object (the inbox never trusts a webhook body for business data) and a
+    guard on the source timestamp skips events older than what was applied.
+    """
+
+    _name = "connector.event"
+    _description = "Connector Webhook Event"
+    _inherit = ["connector.backend.ref.mixin"]
+    _order = "id desc"
+    _rec_name = "source_event_id"
+
+    source_event_id = fields.Char(required=True, readonly=True, index=True)
+    event_type = fields.Char(readonly=True, index=True)
+    object_ref = fields.Char("Object", readonly=True, index=True,
+                             help="External id of the object the event is about.")
+    source_ts = fields.Datetime("Source timestamp", readonly=True)
+    payload = fields.Text("Masked payload", readonly=True)
+    signature_state = fields.Selection(
+        [("valid", "Valid"), ("invalid", "Invalid")], readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Done"),
+            ("superseded", "Superseded"),
+            ("ignored", "Ignored"),
+            ("failed", "Failed"),
+        ],
+        default="pending", required=True, readonly=True, index=True,
+    )
+    result = fields.Char(readonly=True)
+    received_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    processed_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        (
+            "source_event_uniq",
+            "unique(backend_model, backend_id, source_event_id)",
+            "This event was already received.",
+        )
+    ]
+
+    @api.model
+    def _insert_once(self, backend, vals):
+        """INSERT ... ON CONFLICT DO NOTHING; return the new event or None."""
+        now = fields.Datetime.now()
+        row = {
+            **self._backend_vals(backend),
+            **vals,
+            "state": "pending",
+            "signature_state": "valid",
+            "received_at": now,
+            "create_date": now,
+            "write_date": now,
+            "create_uid": self.env.uid,
+            "write_uid": self.env.uid,
+        }
+        columns = list(row)
+        self.env.cr.execute(SQL(
+            "INSERT INTO connector_event (%s) VALUES %s "
+            "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
+            "RETURNING id",
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            tuple(row[c] for c in columns),
+        ))
+        found = self.env.cr.fetchone()
+        return self.browse(found[0]) if found else None
+
+    def _enqueue(self, backend):
+        self.ensure_one()
+        return backend.with_delay(
+            identity_key=f"connector.event,{self.id}",
+            description=f"Webhook {self.event_type} {self.object_ref or ''}",
+        ).job_process_event(self)
+
+    def _process(self, backend):
+        """Apply this event; called by ``backend.job_process_event``."""
+        self.ensure_one()
+        if self.state != "pending":
+            return f"event already {self.state}"
+        route = backend._connector_event_route(self.event_type)
+        if not route or not self.object_ref:
+            return self._finish("ignored", f"no handler for '{self.event_type}'")
+        binding_model, action = route
+        binding = self.env[binding_model]._to_internal(backend, self.object_ref)
+        if binding and self.source_ts and binding.last_event_ts and (
+            self.source_ts < binding.last_event_ts
+        ):
+            return self._finish("superseded", "a newer event was already applied")
+        result = self._apply(backend, binding_model, binding, action)
+        self._after_apply(backend, binding_model)
+        state = "failed" if str(result).startswith("failed") else "done"
+        return self._finish(state, result)
+
+    def _apply(self, backend, binding_model, binding, action):
+        if action == "delete":
+            if binding:
+                binding.write({"active": False} if "active" in binding._fields else {})
+            return "archived" if binding else "nothing to delete"
+        return self.env[binding_model].job_import_record(
+            backend, self.object_ref, event=self
+        )
+
+    def _after_apply(self, backend, binding_model):
+        """Stamp the binding and supersede older pending events of the object."""
+        binding = self.env[binding_model]._to_internal(backend, self.object_ref)
+        if binding and self.source_ts and (
+            not binding.last_event_ts or self.source_ts > binding.last_event_ts
+        ):
+            binding.last_event_ts = self.source_ts
+        older = self.search([
+            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+            ("object_ref", "=", self.object_ref), ("state", "=", "pending"),
+            ("id", "!=", self.id), ("source_ts", "<=", self.source_ts),
+        ]) if self.source_ts else self.browse()
+        older._finish("superseded", f"covered by event {self.source_event_id}")
+
+    def _finish(self, state, result):
+        self.write({
+            "state": state,
+            "result": str(result)[:250],
+            "processed_at": fields.Datetime.now(),
+        })
+        return result
+
+    def action_requeue(self):
+        for event in self.filtered(lambda e: e.state in ("failed", "ignored")):
+            event.state = "pending"
+            event._enqueue(event._get_backend())

@@ -1,0 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ConnectorOwnership(models.Model):
+    _inherit = "connector.ownership"
+
+    owner = fields.Selection(selection_add=[("test", "Test Service")],
+                             ondelete={"test": "cascade"})
