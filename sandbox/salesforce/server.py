@@ -9,7 +9,7 @@ also served under ``/{anything}/services/...`` so simple-salesforce, which build
 """
 
 import importlib
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from ..core import Response, SandboxServer
 from . import admin, bulk2, composite, queries, rest
@@ -127,6 +127,8 @@ class SalesforceServer(SandboxServer):
 
     def _wrap(self, handler):
         def run(request):
+            # the core matches the raw path; ids and external values may be quoted
+            request.params = {k: unquote(v) for k, v in request.params.items()}
             try:
                 return handler(self, request)
             except SalesforceError as exc:
