@@ -46,9 +46,12 @@ def cursor_export(table, req, render, plural, base_url, now, lag=0):
     if last_seq is None:
         last_seq = _seq(token) if token else _seq_before(table, start_time, now)
     after = encode_cursor(f"s{last_seq}")
+    params = {"cursor": after}
+    if req.arg("per_page"):
+        params["per_page"] = size
     return {
         plural: rows,
-        "after_url": f"{base_url}?{urlencode({'cursor': after})}",
+        "after_url": f"{base_url}?{urlencode(params)}",
         "after_cursor": after,
         "before_url": None,
         "before_cursor": None,
