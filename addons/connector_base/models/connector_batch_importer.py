@@ -24,6 +24,7 @@ class ConnectorBatchImporter(models.AbstractModel):
     _importer = None  # record importer: its mapper and hooks are reused
 
     def run(self, backend, records, event=None):
+        backend = backend.with_env(self.env)
         importer = self.env[self._importer]
         by_xid = {str(rec["id"]): rec for rec in records}
         self.env["connector.lock"]._acquire_or_retry(

@@ -37,7 +37,7 @@ class ConnectorExporter(models.AbstractModel):
         return hashlib.sha256(text.encode()).hexdigest()[:40]
 
     def run(self, binding, operation="update"):
-        backend = binding.backend_id
+        backend = binding.backend_id.with_env(self.env)  # keeps the job context
         self.env["connector.lock"]._acquire_or_retry(
             backend, binding._name, [f"odoo:{binding.id}"]
         )

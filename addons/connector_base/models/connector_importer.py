@@ -56,6 +56,7 @@ class ConnectorImporter(models.AbstractModel):
     # ------------------------------------------------------------------
     def run(self, backend, external_id, event=None, data=None):
         external_id = str(external_id)
+        backend = backend.with_env(self.env)  # the job context (preview...) wins
         self.env["connector.lock"]._acquire_or_retry(
             backend, self._binding_model, [external_id]
         )

@@ -85,13 +85,14 @@ class ConnectorOwnership(models.Model):
 
     @api.model
     def _blocked_outgoing(self, backend, record, field_names):
-        """Fields Odoo must not push to ``backend`` (owned by another system)."""
+        """Fields Odoo must not push to ``backend`` (the service owns them)."""
         rules = self._rules_for(record._name)
         system = backend._connector_service
         blocked = []
         for name in field_names:
             rule = rules.get(name) or rules.get("*")
-            if rule and rule.owner not in ("odoo", system):
+            # The service owns it: Odoo's copy is not authoritative.
+            if rule and rule.owner == system:
                 blocked.append(name)
         return blocked
 

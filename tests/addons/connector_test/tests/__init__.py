@@ -1,0 +1,4 @@
+from . import test_mappers
+from . import test_import
+from . import test_batch_checkpoint
+from . import test_export_adapter
