@@ -70,7 +70,6 @@ class Service:
             values = {"deleted_at": None}
         row = self.store.delete(kind, row["id"], values)
         if kind == "organization":
-            row["deleted_at"] = row["updated_at"]
             self._detach_users(row["id"])
         return row
 

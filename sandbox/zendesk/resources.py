@@ -42,7 +42,9 @@ def list_rows(srv, req, kind):
 
 
 def show(srv, req, kind):
-    return Response(200, {kind: render(srv, kind, srv.domain.get(kind, _id(req)))})
+    """Deleted users stay readable (``active: false``), as on Zendesk."""
+    row = srv.domain.get(kind, _id(req), deleted=kind == "user")
+    return Response(200, {kind: render(srv, kind, row)})
 
 
 def create(srv, req, kind):
@@ -57,7 +59,10 @@ def update(srv, req, kind):
 
 
 def destroy(srv, req, kind):
-    srv.domain.delete(kind, _id(req))
+    """Users answer 200 with the deactivated user; organizations and tickets 204."""
+    row = srv.domain.delete(kind, _id(req))
+    if kind == "user":
+        return Response(200, {"user": render(srv, kind, row)})
     return Response(204, b"")
 
 

@@ -173,6 +173,8 @@ class Store:
         epoch = self.clock.now()
         row.update(values or {})
         row["updated_at"] = iso(epoch)
+        if "deleted_at" in row:
+            row["deleted_at"] = row["updated_at"]
         self._stamp(table, row, epoch)
         self._notify(kind, "deleted", row, previous)
         return row

@@ -278,7 +278,9 @@ def test_ticket_and_user_merges(api):
     merged = api.put(f"{api.base}/users/{dup['id']}/merge.json",
                      json={"user": {"id": ann["id"]}})  # fmt: skip
     assert merged.json()["user"]["id"] == ann["id"]
-    gone = api.get(f"{api.base}/users/{dup['id']}.json")
-    assert gone.status_code == 404
+    gone = api.get(f"{api.base}/users/{dup['id']}.json").json()["user"]
+    assert gone["active"] is False
+    listed = api.get(f"{api.base}/users.json").json()["users"]
+    assert [u["id"] for u in listed] == [ann["id"]]
     moved = api.get(f"{api.base}/tickets/{target['id']}.json").json()["ticket"]
     assert moved["requester_id"] == ann["id"]
