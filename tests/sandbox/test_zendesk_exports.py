@@ -1,6 +1,7 @@
 """Incremental exports: cursor walks to end_of_stream and resumes, time-based walks
 survive same-second bursts, deletions show up, and the 10/minute export limit."""
 
+import calendar
 import random
 import time
 
@@ -74,8 +75,7 @@ def test_start_time_skips_older_changes(server, api):
     server.seed(0, random.Random(4), organizations=5, users=20, tickets=200)
     tickets = api.get(f"{api.base}/tickets.json").json()["tickets"]
     middle = tickets[50]["updated_at"]
-    epoch = int(time.mktime(time.strptime(middle, "%Y-%m-%dT%H:%M:%SZ"))
-                - time.timezone)  # fmt: skip
+    epoch = calendar.timegm(time.strptime(middle, "%Y-%m-%dT%H:%M:%SZ"))
     body = api.get(f"{api.base}/incremental/tickets/cursor.json",
                    params={"start_time": epoch}).json()  # fmt: skip
     assert body["tickets"][0]["id"] == tickets[50]["id"]
@@ -161,3 +161,29 @@ def test_seed_builds_a_large_dataset_quickly():
     assert all(orgs.rows[t["organization_id"]]["external_id"].startswith("org-")
                for t in sample)  # fmt: skip
     assert store.table("ticket").log == sorted(store.table("ticket").log)
+
+
+def test_admin_seed_attaches_tickets_to_given_organizations(server, api):
+    refs = ["res.partner,7", "res.partner,8", "res.partner,9"]
+    resp = requests.post(
+        f"{server.url}/_sandbox/seed",
+        timeout=30,
+        json={
+            "size": 0,
+            "organization_external_ids": refs,
+            "users": 30,
+            "tickets": 2000,
+        },
+    )
+    assert resp.json()["counts"] == {"organizations": 3, "users": 30,
+                                     "tickets": 2000}  # fmt: skip
+    orgs = api.get(f"{api.base}/organizations.json").json()["organizations"]
+    by_id = {o["id"]: o["external_id"] for o in orgs}
+    assert sorted(by_id.values()) == refs
+    body = api.get(f"{api.base}/incremental/tickets/cursor.json",
+                   params={"start_time": 0}).json()  # fmt: skip
+    tickets = body["tickets"]
+    assert len(tickets) == 1000 and body["end_of_stream"] is False
+    assert {by_id[t["organization_id"]] for t in tickets} == set(refs)
+    assert {t["status"] for t in tickets} == {"new", "open", "pending", "hold",
+                                              "solved", "closed"}  # fmt: skip
