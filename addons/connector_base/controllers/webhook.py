@@ -26,13 +26,14 @@ class ConnectorWebhookController(http.Controller):
     @http.route(
         "/connector/<string:service>/<int:backend_id>/webhook",
         type="http", auth="none", csrf=False, methods=["POST"], save_session=False,
+        readonly=False,  # auth="none" routes default to a read-only cursor
     )
     def webhook(self, service, backend_id, **kwargs):
         env = api.Environment(request.env.cr, SUPERUSER_ID, {})
         backend = self._find_backend(env, service, backend_id)
         if backend is None:
             return _json_response(404, {"error": "unknown backend"})
-        raw_body = request.httprequest.get_data(cache=False)
+        raw_body = request.httprequest.get_data()
         headers = request.httprequest.headers
         ok, reason = self._verify(backend, headers, raw_body)
         if not ok:
