@@ -132,7 +132,7 @@ class SandboxServer:
                     return pattern, handler
         return None, None
 
-    # -- request pipeline (override points: before_request, handle, error_*) -----
+    # -- request pipeline (override points: before_request, handle, error_*) ---
     def _process(self, request):
         if request.path.startswith("/_sandbox/"):
             return self._admin_dispatch(request)
@@ -245,7 +245,7 @@ class SandboxServer:
         stats["webhooks"] = self.webhooks.stats()
         return stats
 
-    # -- admin endpoints (never faulted) -----------------------------------------
+    # -- admin endpoints (never faulted) ---------------------------------------
     def _register_admin(self):
         self._admin = {
             ("GET", "/_sandbox/health"): self._admin_health,
@@ -255,6 +255,10 @@ class SandboxServer:
             ("POST", "/_sandbox/seed"): self._admin_seed,
             ("GET", "/_sandbox/stats"): self._admin_stats,
         }
+
+    def admin_route(self, method, path, handler):
+        """Add a service-specific admin endpoint (never faulted, no auth)."""
+        self._admin[(method.upper(), path)] = handler
 
     def _admin_dispatch(self, request):
         handler = self._admin.get((request.method, request.path))
