@@ -1,1 +1,2 @@
 from . import test_smoke, test_web_client
+from . import test_job_functions
