@@ -11,6 +11,7 @@ import importlib
 import json
 import random
 import signal
+import ssl
 import sys
 import threading
 import urllib.request
@@ -107,8 +108,6 @@ def seed(args):
 
 def _unverified():
     """The sandbox's own throwaway certificate; loopback only."""
-    import ssl
-
     return ssl._create_unverified_context()  # noqa: S323
 
 

@@ -18,6 +18,7 @@ import random
 from . import billing, catalog, credit_notes, ledger, payments, subscriptions
 
 CURRENCIES = (("usd", 0.5), ("eur", 0.3), ("gbp", 0.2))
+PERIOD = {True: "monthly", False: "once"}
 TAX_ID_TYPE = {"usd": "us_ein", "eur": "eu_vat", "gbp": "gb_vat"}
 FIRST = (
     "Ada",
@@ -187,7 +188,7 @@ class _Seeder:
                             "currency": currency,
                             "unit_amount": base if recurring else base * 3,
                             "recurring": {"interval": "month"} if recurring else None,
-                            "nickname": f"{name} ({'monthly' if recurring else 'once'})",
+                            "nickname": f"{name} ({PERIOD[recurring]})",
                         },
                     )
                     self.prices.setdefault((currency, recurring), []).append(price)

@@ -9,6 +9,8 @@ import requests
 from sandbox.core import Faults, Response, SandboxServer, WebhookDispatcher
 from sandbox.forms import FormError, parse_form
 
+HTTP = requests.Session()  # keep-alive, like a connector
+
 
 @pytest.fixture
 def server():
@@ -62,32 +64,32 @@ def test_faults_update_validate_and_reset():
 
 def test_admin_faults_429_5xx_latency_not_applied_to_admin(server):
     url = server.url
-    requests.post(f"{url}/_sandbox/faults", json={"rate_429": 1, "retry_after": 7})
-    response = requests.get(f"{url}/ping")
+    HTTP.post(f"{url}/_sandbox/faults", json={"rate_429": 1, "retry_after": 7})
+    response = HTTP.get(f"{url}/ping")
     assert response.status_code == 429 and response.headers["Retry-After"] == "7"
-    assert requests.get(f"{url}/_sandbox/health").json()["status"] == "ok"
-    requests.post(f"{url}/_sandbox/faults", json={"reset": True, "rate_5xx": 1})
-    assert requests.get(f"{url}/ping").status_code == 503
-    requests.post(f"{url}/_sandbox/faults", json={"reset": True, "latency_ms": 150})
+    assert HTTP.get(f"{url}/_sandbox/health").json()["status"] == "ok"
+    HTTP.post(f"{url}/_sandbox/faults", json={"reset": True, "rate_5xx": 1})
+    assert HTTP.get(f"{url}/ping").status_code == 503
+    HTTP.post(f"{url}/_sandbox/faults", json={"reset": True, "latency_ms": 150})
     started = time.monotonic()
-    assert requests.get(f"{url}/ping").status_code == 200
+    assert HTTP.get(f"{url}/ping").status_code == 200
     assert time.monotonic() - started >= 0.15
-    assert requests.post(f"{url}/_sandbox/faults", json={"bogus": 1}).status_code == 400
-    faults = requests.get(f"{url}/_sandbox/stats").json()["faults"]
+    assert HTTP.post(f"{url}/_sandbox/faults", json={"bogus": 1}).status_code == 400
+    faults = HTTP.get(f"{url}/_sandbox/stats").json()["faults"]
     assert faults == {"429": 1, "5xx": 1, "timeout": 0}
 
 
 def test_timeout_fault_holds_then_drops(server):
     server.faults.update(rate_timeout=1, timeout_seconds=0.3)
     with pytest.raises(requests.exceptions.ReadTimeout):
-        requests.get(f"{server.url}/ping", timeout=0.1)
+        HTTP.get(f"{server.url}/ping", timeout=0.1)
     with pytest.raises(requests.exceptions.ConnectionError):
-        requests.get(f"{server.url}/ping", timeout=2)  # dropped without an answer
+        HTTP.get(f"{server.url}/ping", timeout=2)  # dropped without an answer
 
 
 def test_reset_and_seed_admin(server):
-    assert requests.post(f"{server.url}/_sandbox/reset").json() == {"status": "ok"}
-    seeded = requests.post(f"{server.url}/_sandbox/seed", json={"size": 3}).json()
+    assert HTTP.post(f"{server.url}/_sandbox/reset").json() == {"status": "ok"}
+    seeded = HTTP.post(f"{server.url}/_sandbox/seed", json={"size": 3}).json()
     assert seeded == {"status": "ok", "counts": {}}
 
 
@@ -97,7 +99,7 @@ def test_tls(tmp_path):
     with SandboxServer(ssl_context=context) as server:
         server.route("GET", "/ping", lambda r: Response(200, "pong"))
         assert server.url.startswith("https://")
-        assert requests.get(f"{server.url}/ping", verify=ca_path).text == "pong"
+        assert HTTP.get(f"{server.url}/ping", verify=ca_path).text == "pong"
 
 
 def test_dispatcher_retries_until_receiver_recovers(receiver):

@@ -8,6 +8,8 @@ import pytest
 import requests
 import stripe
 
+HTTP = requests.Session()  # keep-alive, like a connector
+
 
 def test_auto_paging_walks_2500_customers(stripe_server, client):
     counts = stripe_server.seed(
@@ -76,7 +78,7 @@ def test_missing_and_bad_keys_are_401(stripe_server):
     ).v1
     with pytest.raises(stripe.AuthenticationError):
         bad.customers.list()
-    assert requests.get(f"{stripe_server.url}/v1/customers").status_code == 401
+    assert HTTP.get(f"{stripe_server.url}/v1/customers").status_code == 401
     restricted = stripe.StripeClient(
         "rk_test_sandbox",
         base_addresses={"api": stripe_server.url},
@@ -156,15 +158,15 @@ def test_idempotent_replay_is_byte_for_byte(stripe_server):
     key = str(uuid.uuid4())
     url = f"{stripe_server.url}/v1/customers"
     headers = {"Authorization": "Bearer sk_test_sandbox", "Idempotency-Key": key}
-    first = requests.post(url, data={"email": "i@example.com"}, headers=headers)
-    again = requests.post(url, data={"email": "i@example.com"}, headers=headers)
+    first = HTTP.post(url, data={"email": "i@example.com"}, headers=headers)
+    again = HTTP.post(url, data={"email": "i@example.com"}, headers=headers)
     assert first.status_code == again.status_code == 200
     assert again.content == first.content
     assert again.headers["Idempotent-Replayed"] == "true"
-    other = requests.post(url, data={"email": "other@example.com"}, headers=headers)
+    other = HTTP.post(url, data={"email": "other@example.com"}, headers=headers)
     assert other.status_code == 400
     assert other.json()["error"]["type"] == "idempotency_error"
-    assert len(requests.get(url, headers=headers).json()["data"]) == 1
+    assert len(HTTP.get(url, headers=headers).json()["data"]) == 1
 
 
 def test_idempotency_through_the_client(client):
