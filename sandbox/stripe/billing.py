@@ -1,27 +1,18 @@
 """Invoice items, invoices (draft -> open -> paid/void/uncollectible) and their
 payments (``invoice_payment`` objects, the 2025+ link from invoice to payment)."""
 
-from . import errors, lines, payments
+from . import errors, lines
 from . import params as P
+from .invoice_flow import finalize, pay
+from .invoice_items import (
+    _draft,
+    _item_price,
+    _price_of,
+    add_item,
+    attach_item,
+    create_item,
+)
 
-DAY = 86400
-ITEM = {
-    "customer",
-    "amount",
-    "currency",
-    "price",
-    "pricing",
-    "quantity",
-    "description",
-    "invoice",
-    "subscription",
-    "metadata",
-    "period",
-    "tax_rates",
-    "discountable",
-    "unit_amount_decimal",
-    "price_data",
-}
 INVOICE = {
     "customer",
     "auto_advance",
@@ -41,116 +32,6 @@ INVOICE = {
     "statement_descriptor",
 }
 DRAFT_UPDATE = INVOICE - {"customer", "currency", "pending_invoice_items_behavior"}
-
-
-def _price_of(state, params):
-    price_id = params.get("price") or (P.mapping(params, "pricing")).get("price")
-    return state.store.get("price", price_id, "price") if price_id else None
-
-
-def create_item(state, params, request=None):
-    P.check(params, ITEM, required=("customer",))
-    customer = state.store.get("customer", params["customer"], "customer")
-    price = _price_of(state, params)
-    quantity = P.integer(params, "quantity", 1, 0)
-    if price:
-        amount, currency = price["unit_amount"] * quantity, price["currency"]
-    else:
-        amount = P.integer(params, "amount")
-        if amount is None:
-            raise errors.required("amount")
-        currency = P.currency(params)
-    invoice = None
-    if params.get("invoice"):
-        invoice = _draft(state, params["invoice"], "invoice")
-        currency = invoice["currency"]
-    return add_item(
-        state,
-        customer,
-        amount,
-        currency,
-        quantity,
-        price,
-        invoice,
-        params.get("description"),
-        P.array(params, "tax_rates"),
-        P.metadata({}, params),
-    )
-
-
-def add_item(
-    state,
-    customer,
-    amount,
-    currency,
-    quantity=1,
-    price=None,
-    invoice=None,
-    description=None,
-    rate_ids=(),
-    metadata=None,
-    emit=True,
-):
-    item = state.base(
-        "invoiceitem",
-        "ii",
-        amount=amount,
-        currency=currency,
-        customer=customer["id"],
-        date=state.now(),
-        description=description,
-        discountable=True,
-        discounts=[],
-        invoice=None,
-        metadata=metadata or {},
-        net_amount=amount,
-        parent=None,
-        period={"start": state.now(), "end": state.now()},
-        pricing={
-            "price_details": {"price": price["id"], "product": price["product"]},
-            "type": "price_details",
-            "unit_amount_decimal": price["unit_amount_decimal"],
-        }
-        if price
-        else None,
-        proration=False,
-        quantity=quantity,
-        tax_rates=list(rate_ids),
-        test_clock=None,
-    )
-    if emit:
-        state.emit("invoiceitem.created", item)
-    if invoice is not None:
-        attach_item(state, invoice, item, price)
-    return item
-
-
-def attach_item(state, invoice, item, price=None):
-    item["invoice"] = invoice["id"]
-    rate_ids = item["tax_rates"] or invoice["default_tax_rates"]
-    lines.make_line(
-        state,
-        invoice,
-        item["amount"],
-        item["quantity"],
-        price,
-        item["description"],
-        rate_ids,
-        lines.item_parent(item["id"]),
-        item["period"],
-        dict(item["metadata"]),
-    )
-
-
-def _draft(state, invoice_id, param="id"):
-    invoice = state.store.get("invoice", invoice_id, param)
-    if invoice["status"] != "draft":
-        raise errors.invalid(
-            f"You can only modify draft invoices. This invoice is {invoice['status']}.",
-            param,
-            "invoice_not_editable",
-        )
-    return invoice
 
 
 # -- invoices ------------------------------------------------------------------
@@ -186,11 +67,6 @@ def create_invoice(state, params, request=None):
             if item["customer"] == customer["id"] and item["invoice"] is None:
                 attach_item(state, invoice, item, _item_price(state, item))
     return invoice
-
-
-def _item_price(state, item):
-    pricing = item.get("pricing")
-    return state.store.find(pricing["price_details"]["price"]) if pricing else None
 
 
 def new_invoice(
@@ -286,126 +162,6 @@ def new_invoice(
         "url": f"/v1/invoice_payments?invoice={invoice['id']}",
     }
     state.emit("invoice.created", invoice)
-    return invoice
-
-
-def finalize(state, invoice):
-    if invoice["status"] != "draft":
-        raise errors.invalid(
-            "This invoice is already finalized.", code="invoice_not_editable"
-        )
-    customer = state.store.get("customer", invoice["customer"])
-    number = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
-    customer["next_invoice_sequence"] += 1
-    now = state.now()
-    due = (
-        now + invoice["days_until_due"] * DAY
-        if invoice["collection_method"] == "send_invoice"
-        and invoice["days_until_due"] is not None
-        else None
-    )
-    state.update(
-        invoice,
-        {
-            "number": number,
-            "status": "open",
-            "effective_at": now,
-            "due_date": due,
-            "status_transitions": dict(invoice["status_transitions"], finalized_at=now),
-            "ending_balance": 0,
-        },
-        "invoice.updated",
-    )
-    state.emit("invoice.finalized", invoice)
-    if invoice["amount_remaining"] <= 0:
-        mark_paid(state, invoice, 0)
-    return invoice
-
-
-def pay(state, invoice, method=None, out_of_band=False):
-    if invoice["status"] == "draft":
-        finalize(state, invoice)
-    if invoice["status"] == "paid":
-        raise errors.invalid("Invoice is already paid", code="invoice_already_paid")
-    if invoice["status"] not in ("open", "uncollectible"):
-        raise errors.invalid(
-            f"You cannot pay an invoice with status {invoice['status']}.",
-            code="invoice_not_open",
-        )
-    amount = invoice["amount_remaining"]
-    if out_of_band:
-        invoice["amount_paid_off_stripe"] += amount
-        return mark_paid(state, invoice, amount)
-    customer = state.store.get("customer", invoice["customer"])
-    method = (
-        method
-        or invoice["default_payment_method"]
-        or customer["invoice_settings"]["default_payment_method"]
-        or payments.DEFAULT_METHOD
-    )
-    intent = payments.create_intent(
-        state,
-        {
-            "amount": amount,
-            "currency": invoice["currency"],
-            "customer": customer["id"],
-            "description": f"Invoice {invoice['number']}",
-        },
-    )
-    record = _invoice_payment(state, invoice, intent)
-    invoice["attempt_count"] += 1
-    invoice["attempted"] = True
-    try:
-        payments.confirm(state, intent, method)
-    except errors.SandboxError:
-        state.update(record, {"status": "open"})
-        state.emit("invoice.payment_failed", invoice)
-        raise
-    state.update(
-        record,
-        {
-            "status": "paid",
-            "amount_paid": amount,
-            "status_transitions": {"canceled_at": None, "paid_at": state.now()},
-        },
-    )
-    state.emit("invoice_payment.paid", record)
-    return mark_paid(state, invoice, amount)
-
-
-def _invoice_payment(state, invoice, intent):
-    record = state.base(
-        "invoice_payment",
-        "inpay",
-        amount_paid=None,
-        amount_requested=intent["amount"],
-        currency=intent["currency"],
-        invoice=invoice["id"],
-        is_default=not invoice["payments"]["data"],
-        payment={"type": "payment_intent", "payment_intent": intent["id"]},
-        status="open",
-        status_transitions={"canceled_at": None, "paid_at": None},
-    )
-    record.pop("metadata")
-    invoice["payments"]["data"].append(record)
-    invoice["payments"]["total_count"] += 1
-    return record
-
-
-def mark_paid(state, invoice, amount):
-    now = state.now()
-    state.update(
-        invoice,
-        {
-            "amount_paid": invoice["amount_paid"] + amount,
-            "amount_remaining": 0,
-            "status": "paid",
-            "status_transitions": dict(invoice["status_transitions"], paid_at=now),
-        },
-        "invoice.updated",
-    )
-    state.emit("invoice.paid", invoice)
-    state.emit("invoice.payment_succeeded", invoice)
     return invoice
 
 

@@ -1,4 +1,4 @@
-"""Customers (with tax ids), products, prices, tax rates and webhook endpoints."""
+"""Customers (with tax ids), products, prices and tax rates."""
 
 from . import errors
 from . import params as P
@@ -58,15 +58,6 @@ TAX_RATE = {
     "metadata",
     "tax_type",
     "state",
-}
-ENDPOINT = {
-    "url",
-    "enabled_events",
-    "description",
-    "metadata",
-    "api_version",
-    "connect",
-    "disabled",
 }
 
 
@@ -313,53 +304,7 @@ def update_tax_rate(state, params, request):
 
 
 # -- webhook endpoints ---------------------------------------------------------
-def create_endpoint(state, params, request=None):
-    P.check(params, ENDPOINT - {"disabled"}, required=("url", "enabled_events"))
-    endpoint = state.base(
-        "webhook_endpoint",
-        "we",
-        api_version=params.get("api_version"),
-        application=None,
-        description=params.get("description"),
-        enabled_events=P.array(params, "enabled_events"),
-        metadata=P.metadata({}, params),
-        status="enabled",
-        url=params["url"],
-    )
-    secret = state.new_id("whsec")
-    state.secrets[endpoint["id"]] = secret
-    return dict(endpoint, secret=secret)
-
-
-def update_endpoint(state, params, request):
-    P.check(params, ENDPOINT - {"api_version", "connect"})
-    endpoint = state.store.get("webhook_endpoint", request.params["id"])
-    if "disabled" in params:
-        endpoint["status"] = "disabled" if P.boolean(params, "disabled") else "enabled"
-    for name in ("url", "description"):
-        if name in params:
-            endpoint[name] = params[name]
-    if "enabled_events" in params:
-        endpoint["enabled_events"] = P.array(params, "enabled_events")
-    endpoint["metadata"] = P.metadata(endpoint["metadata"], params)
-    return endpoint
-
-
-def _type_filter(value):
-    if value.endswith("*"):
-        return lambda event: event["type"].startswith(value[:-1])
-    return lambda event: event["type"] == value
-
-
 def register(api):
-    api.crud(
-        "event",
-        "/v1/events",
-        filters={
-            "type": _type_filter,
-            "types": lambda v: lambda e: e["type"] in v,
-        },
-    )
     api.crud(
         "customer",
         "/v1/customers",
@@ -397,12 +342,4 @@ def register(api):
             "active": api.eq_bool("active"),
             "inclusive": api.eq_bool("inclusive"),
         },
-    )
-    api.crud(
-        "webhook_endpoint",
-        "/v1/webhook_endpoints",
-        create=create_endpoint,
-        update=update_endpoint,
-        delete=delete_object("webhook_endpoint", "webhook_endpoint.deleted"),
-        filters={},
     )

@@ -6,7 +6,7 @@ three must add up to the note's total, as Stripe requires. Taxes are credited in
 proportion to the invoice's, so credited totals reconcile with the invoice's.
 """
 
-from . import billing, errors, lines, payments
+from . import errors, invoice_flow, lines, refunds
 from . import params as P
 from .store import list_object
 
@@ -163,7 +163,7 @@ def _apply_pre_payment(state, invoice, total):
         "invoice.updated",
     )
     if invoice["amount_remaining"] == 0:
-        billing.mark_paid(state, invoice, 0)
+        invoice_flow.mark_paid(state, invoice, 0)
 
 
 def _allocate(state, invoice, note, params):
@@ -180,7 +180,7 @@ def _allocate(state, invoice, note, params):
         )
     if refund:
         charge = _invoice_charge(state, invoice)
-        made = payments.refund_charge(state, charge, refund, "requested_by_customer")
+        made = refunds.refund_charge(state, charge, refund, "requested_by_customer")
         note["refunds"] = [
             {
                 "amount_refunded": refund,

@@ -1,11 +1,11 @@
-"""Payment intents, charges and refunds, with Stripe's test payment methods.
+"""Payment intents and charges, with Stripe's test payment methods.
 
 Outcomes follow Stripe's documented test values so tests read like Stripe's docs:
 ``pm_card_chargeDeclined`` / ``tok_chargeDeclined`` decline (402 card_error), and
 ``pm_card_createDispute`` / ``tok_createDispute`` succeed, then get disputed.
 """
 
-from . import errors, ledger
+from . import errors, ledger, refunds
 from . import params as P
 from .store import list_object
 
@@ -312,7 +312,7 @@ def update_intent(state, params, request):
     return state.update(intent, changes, "payment_intent.updated")
 
 
-# -- charges & refunds ---------------------------------------------------------
+# -- charges ---------------------------------------------------------
 def create_charge(state, params, request=None):
     P.check(params, CHARGE_CREATE, required=("amount", "currency"))
     source = params.get("source") or "tok_visa"
@@ -343,105 +343,6 @@ def update_charge(state, params, request):
     return state.update(charge, changes, "charge.updated")
 
 
-def create_refund(state, params, request=None):
-    P.check(
-        params,
-        {
-            "charge",
-            "payment_intent",
-            "amount",
-            "reason",
-            "metadata",
-            "refund_application_fee",
-            "reverse_transfer",
-            "instructions_email",
-        },
-    )
-    if params.get("charge"):
-        charge = state.store.get("charge", params["charge"], "charge")
-    elif params.get("payment_intent"):
-        intent = state.store.get(
-            "payment_intent", params["payment_intent"], "payment_intent"
-        )
-        if not intent["latest_charge"]:
-            raise errors.invalid(
-                "This PaymentIntent has no charge to refund.", "payment_intent"
-            )
-        charge = state.store.get("charge", intent["latest_charge"])
-    else:
-        raise errors.required("charge")
-    return refund_charge(
-        state,
-        charge,
-        P.integer(params, "amount", minimum=1),
-        params.get("reason"),
-        P.metadata({}, params),
-    )
-
-
-def refund_charge(state, charge, amount=None, reason=None, metadata=None):
-    left = charge["amount_captured"] - charge["amount_refunded"]
-    if left <= 0:
-        raise errors.invalid(
-            f"Charge {charge['id']} has already been refunded.",
-            code="charge_already_refunded",
-        )
-    amount = left if amount is None else amount
-    if amount > left:
-        raise errors.invalid(
-            f"Refund amount ({amount}) is greater than unrefunded amount on charge "
-            f"({left})",
-            "amount",
-            "amount_too_large",
-        )
-    refund = state.base(
-        "refund",
-        "re",
-        amount=amount,
-        balance_transaction=None,
-        charge=charge["id"],
-        currency=charge["currency"],
-        destination_details={"type": "card"},
-        metadata=dict(metadata or {}),
-        payment_intent=charge["payment_intent"],
-        reason=reason,
-        receipt_number=None,
-        source_transfer_reversal=None,
-        status="succeeded",
-        transfer_reversal=None,
-    )
-    txn = ledger.add_txn(
-        state,
-        "refund",
-        -amount,
-        charge["currency"],
-        refund["id"],
-        0,
-        "refund",
-        "REFUND FOR CHARGE",
-    )
-    refund["balance_transaction"] = txn["id"]
-    charge["refunds"]["data"].insert(0, refund)
-    refunded = charge["amount_refunded"] + amount
-    state.emit("refund.created", refund)
-    state.update(
-        charge,
-        {
-            "amount_refunded": refunded,
-            "refunded": refunded >= charge["amount_captured"],
-        },
-        "charge.refunded",
-    )
-    return refund
-
-
-def update_refund(state, params, request):
-    P.check(params, {"metadata"})
-    refund = state.store.get("refund", request.params["id"])
-    changes = {"metadata": P.metadata(refund["metadata"], params)}
-    return state.update(refund, changes, "refund.updated")
-
-
 def register(api):
     api.crud(
         "payment_intent",
@@ -466,13 +367,4 @@ def register(api):
             "payment_intent": api.eq("payment_intent"),
         },
     )
-    api.crud(
-        "refund",
-        "/v1/refunds",
-        create=create_refund,
-        update=update_refund,
-        filters={
-            "charge": api.eq("charge"),
-            "payment_intent": api.eq("payment_intent"),
-        },
-    )
+    refunds.register(api)

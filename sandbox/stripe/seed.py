@@ -15,7 +15,16 @@ the last ``days`` days, so ``created[gte]`` windows and backfills see history.
 
 import random
 
-from . import billing, catalog, credit_notes, ledger, payments, subscriptions
+from . import (
+    billing,
+    catalog,
+    credit_notes,
+    invoice_items,
+    ledger,
+    payments,
+    refunds,
+    subscriptions,
+)
 
 CURRENCIES = (("usd", 0.5), ("eur", 0.3), ("gbp", 0.2))
 PERIOD = {True: "monthly", False: "once"}
@@ -248,7 +257,7 @@ class _Seeder:
         for _ in range(rng.choice((1, 1, 2, 3))):
             price = rng.choice(self.prices[(customer["currency"], False)])
             quantity = rng.choice((1, 1, 2, 4))
-            billing.add_item(
+            invoice_items.add_item(
                 state,
                 customer,
                 price["unit_amount"] * quantity,
@@ -304,7 +313,7 @@ class _Seeder:
         for charge in pool[: self.plan["refunds"]]:
             self.tick()
             amount = charge["amount"] if rng.random() < 0.5 else charge["amount"] // 2
-            payments.refund_charge(
+            refunds.refund_charge(
                 state, charge, max(amount, 1), "requested_by_customer"
             )
         undisputed = [c for c in pool[self.plan["refunds"] :] if not c["refunded"]]

@@ -23,6 +23,7 @@ from . import (
     billing,
     catalog,
     credit_notes,
+    endpoints,
     ledger,
     listing,
     payments,
@@ -52,7 +53,8 @@ class StripeServer(SandboxServer):
         self.api_keys = set(api_keys)
         self.state = StripeState(self.rng, self.webhooks, settlement_days)
         self.idempotency = {}
-        for module in (catalog, payments, ledger, billing, subscriptions, credit_notes):
+        modules = (catalog, endpoints, payments, ledger, billing, subscriptions)
+        for module in (*modules, credit_notes):
             module.register(self)
         self.admin_route("POST", "/_sandbox/stripe/payouts", self._admin_payouts)
         self.admin_route("POST", "/_sandbox/stripe/renew", self._admin_renew)
