@@ -25,7 +25,11 @@ class ConnectorWebhookController(http.Controller):
 
     @http.route(
         "/connector/<string:service>/<int:backend_id>/webhook",
-        type="http", auth="none", csrf=False, methods=["POST"], save_session=False,
+        type="http",
+        auth="none",
+        csrf=False,
+        methods=["POST"],
+        save_session=False,
         readonly=False,  # auth="none" routes default to a read-only cursor
     )
     def webhook(self, service, backend_id, **kwargs):
@@ -37,8 +41,9 @@ class ConnectorWebhookController(http.Controller):
         headers = request.httprequest.headers
         ok, reason = self._verify(backend, headers, raw_body)
         if not ok:
-            _logger.warning("Webhook refused for %s #%s: %s", backend._name,
-                            backend.id, reason)
+            _logger.warning(
+                "Webhook refused for %s #%s: %s", backend._name, backend.id, reason
+            )
             return _json_response(403, {"error": "forbidden"})
         try:
             data = json.loads(raw_body)
@@ -67,7 +72,8 @@ class ConnectorWebhookController(http.Controller):
     def _malformed(self, env, backend, raw_body, error):
         text = raw_body[:2000].decode(errors="replace")
         env["connector.exception"]._record(
-            backend, "payload_invalid",
+            backend,
+            "payload_invalid",
             f"Webhook body could not be read: {error.__class__.__name__}",
             payload={"raw": text},
         )
@@ -82,8 +88,10 @@ class ConnectorWebhookController(http.Controller):
             "source_ts": meta.get("source_ts"),
             "payload": mask_json(data, secrets=secrets),
         }
-        event = env["connector.event"].with_company(backend.company_id)._insert_once(
-            backend, vals
+        event = (
+            env["connector.event"]
+            .with_company(backend.company_id)
+            ._insert_once(backend, vals)
         )
         if event is None:
             return _json_response(200, {"status": "duplicate"})
@@ -91,6 +99,9 @@ class ConnectorWebhookController(http.Controller):
             event._finish("ignored", f"no handler for '{event.event_type}'")
             return _json_response(200, {"status": "ignored", "id": event.id})
         event._enqueue(backend)
-        _logger.info("Webhook event %s stored: %s", event.id,
-                     mask_data(vals["event_type"], secrets=secrets))
+        _logger.info(
+            "Webhook event %s stored: %s",
+            event.id,
+            mask_data(vals["event_type"], secrets=secrets),
+        )
         return _json_response(200, {"status": "accepted", "id": event.id})

@@ -56,17 +56,19 @@ class ConnectorAdapter(models.AbstractModel):
     def test_connection(self, backend):
         raise NotImplementedError
 
-    def read(self, backend, resource, external_id):
+    def remote_read(self, backend, resource, external_id):
         raise NotImplementedError
 
     def search_page(self, backend, resource, updated_since=None, cursor=None):
         """Return ``(records, next_cursor)``; filter on *updated* since."""
         raise NotImplementedError
 
-    def create(self, backend, resource, payload, idempotency_key=None):
+    def remote_create(self, backend, resource, payload, idempotency_key=None):
         raise NotImplementedError
 
-    def write(self, backend, resource, external_id, payload, idempotency_key=None):
+    def remote_write(
+        self, backend, resource, external_id, payload, idempotency_key=None
+    ):
         raise NotImplementedError
 
     # ------------------------------------------------------------------
@@ -105,8 +107,9 @@ class ConnectorAdapter(models.AbstractModel):
         return {}
 
     @api.model
-    def _request(self, backend, method, path, params=None, json=None,
-                 idempotency_key=None):
+    def _request(
+        self, backend, method, path, params=None, json=None, idempotency_key=None
+    ):
         self._consume_budget(backend)
         headers = {"Accept": "application/json", **self._auth_headers(backend)}
         if self._api_version_header and backend.api_version:
@@ -116,12 +119,19 @@ class ConnectorAdapter(models.AbstractModel):
         url = f"{self._base_url(backend)}{path}"
         secrets = backend._connector_secrets()
         _logger.debug(
-            "%s %s params=%s body=%s", method, mask_text(url, secrets),
-            mask_data(params, secrets=secrets), mask_data(json, secrets=secrets),
+            "%s %s params=%s body=%s",
+            method,
+            mask_text(url, secrets),
+            mask_data(params, secrets=secrets),
+            mask_data(json, secrets=secrets),
         )
         try:
             response = _session().request(
-                method, url, params=params, json=json, headers=headers,
+                method,
+                url,
+                params=params,
+                json=json,
+                headers=headers,
                 timeout=backend.request_timeout or 30,
             )
         except requests.Timeout as err:
@@ -132,8 +142,9 @@ class ConnectorAdapter(models.AbstractModel):
             raise ConnectorRetryableError(
                 f"Cannot reach {backend.name}", seconds=DEFAULT_RETRY_SECONDS
             ) from err
-        self._check_response(backend, response.status_code, response.headers,
-                             response.text)
+        self._check_response(
+            backend, response.status_code, response.headers, response.text
+        )
         return response.json() if response.content else {}
 
     @api.model
@@ -145,8 +156,10 @@ class ConnectorAdapter(models.AbstractModel):
         if status == 429 or status >= 500:
             seconds = self._retry_after(headers)
             error = RateLimited if status == 429 else ConnectorRetryableError
-            raise error(f"{backend.name} answered {status}; retry in {seconds}s",
-                        seconds=seconds)
+            raise error(
+                f"{backend.name} answered {status}; retry in {seconds}s",
+                seconds=seconds,
+            )
         if status == 404:
             raise IDMissingInBackend(f"{backend.name}: object not found ({detail})")
         if status in (401, 403):
@@ -155,8 +168,9 @@ class ConnectorAdapter(models.AbstractModel):
                 "administrator to renew the API key on the backend, then run "
                 "'Test connection'."
             )
-        raise RemoteRequestError(f"{backend.name} rejected the request "
-                                 f"(HTTP {status}): {detail}")
+        raise RemoteRequestError(
+            f"{backend.name} rejected the request (HTTP {status}): {detail}"
+        )
 
     @api.model
     def _retry_after(self, headers):

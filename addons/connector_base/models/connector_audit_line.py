@@ -33,9 +33,12 @@ class ConnectorAuditLine(models.Model):
     binding_model = fields.Char(readonly=True)
     binding_id = fields.Many2oneReference(model_field="binding_model", readonly=True)
     res_model = fields.Char("Odoo model", readonly=True, index=True)
-    res_id = fields.Many2oneReference(model_field="res_model", readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        model_field="res_model", readonly=True, index=True
+    )
     record_ref = fields.Reference(
-        selection="_selection_record_ref", compute="_compute_record_ref",
+        selection="_selection_record_ref",
+        compute="_compute_record_ref",
         string="Odoo record",
     )
     external_id = fields.Char(readonly=True, index=True)
@@ -48,7 +51,10 @@ class ConnectorAuditLine(models.Model):
 
     @api.model
     def _selection_record_ref(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([])
+        ]
 
     @api.depends("res_model", "res_id")
     def _compute_record_ref(self):
@@ -60,9 +66,19 @@ class ConnectorAuditLine(models.Model):
             )
 
     @api.model
-    def _line_vals(self, backend, direction, action, binding=None, external_id=None,
-                   event=None, changed=(), blocked=(), decision=None,
-                   idempotency_key=None):
+    def _line_vals(
+        self,
+        backend,
+        direction,
+        action,
+        binding=None,
+        external_id=None,
+        event=None,
+        changed=(),
+        blocked=(),
+        decision=None,
+        idempotency_key=None,
+    ):
         vals = {
             **self._backend_vals(backend),
             "direction": direction,
@@ -76,12 +92,14 @@ class ConnectorAuditLine(models.Model):
             "idempotency_key": idempotency_key,
         }
         if binding:
-            vals.update({
-                "binding_model": binding._name,
-                "binding_id": binding.id,
-                "res_model": binding._odoo_model(),
-                "res_id": binding.odoo_id.id,
-            })
+            vals.update(
+                {
+                    "binding_model": binding._name,
+                    "binding_id": binding.id,
+                    "res_model": binding._odoo_model(),
+                    "res_id": binding.odoo_id.id,
+                }
+            )
         return vals
 
     @api.model
@@ -91,7 +109,9 @@ class ConnectorAuditLine(models.Model):
     @api.model
     def _record_many(self, backend, direction, action, lines, decision=None):
         """Batch version: ``lines`` are dicts of ``_line_vals`` keyword args."""
-        return self.sudo().create([
-            self._line_vals(backend, direction, action, decision=decision, **line)
-            for line in lines
-        ])
+        return self.sudo().create(
+            [
+                self._line_vals(backend, direction, action, decision=decision, **line)
+                for line in lines
+            ]
+        )

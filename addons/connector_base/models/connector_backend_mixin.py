@@ -1,11 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..exceptions import AuthenticationFailed, ConnectorError
-from ..exceptions import ConnectorRetryableError
+from ..exceptions import AuthenticationFailed, ConnectorError, ConnectorRetryableError
 from ..tools.masking import mask_text
 
 _logger = logging.getLogger(__name__)

@@ -27,7 +27,8 @@ class ConnectorBackendRefMixin(models.AbstractModel):
         model_field="backend_model", index=True, readonly=True, string="Backend ID"
     )
     backend_ref = fields.Reference(
-        selection="_selection_backend_ref", compute="_compute_backend_ref",
+        selection="_selection_backend_ref",
+        compute="_compute_backend_ref",
         string="Backend",
     )
     company_id = fields.Many2one("res.company", index=True, readonly=True)

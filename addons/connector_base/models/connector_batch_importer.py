@@ -30,7 +30,9 @@ class ConnectorBatchImporter(models.AbstractModel):
         self.env["connector.lock"]._acquire_or_retry(
             backend, self._binding_model, list(by_xid)
         )
-        existing = self.env[self._binding_model]._existing_bindings(backend, list(by_xid))
+        existing = self.env[self._binding_model]._existing_bindings(
+            backend, list(by_xid)
+        )
         to_create, to_update, skipped, failed = [], [], [], []
         for xid, data in by_xid.items():
             binding = existing.get(xid)
@@ -106,8 +108,9 @@ class ConnectorBatchImporter(models.AbstractModel):
             {"external_id": xid, "changed": sorted(vals)}
             for xid, __, vals, __s in to_create
         ]
-        audit._record_many(backend, "import", "preview", lines,
-                           decision="batch: would create")
+        audit._record_many(
+            backend, "import", "preview", lines, decision="batch: would create"
+        )
         importer = self.env[self._importer]
         for __, binding, vals, sync_vals in to_update:
             importer._update(backend, binding, vals, sync_vals, None, None)

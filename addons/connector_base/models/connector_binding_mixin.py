@@ -97,7 +97,10 @@ class ConnectorBindingMixin(models.AbstractModel):
             "name": "Field lineage",
             "res_model": "connector.lineage",
             "view_mode": "list",
-            "domain": [("res_model", "=", self._odoo_model()), ("res_id", "=", self.odoo_id.id)],
+            "domain": [
+                ("res_model", "=", self._odoo_model()),
+                ("res_id", "=", self.odoo_id.id),
+            ],
         }
 
     def action_open_audit(self):
@@ -107,5 +110,8 @@ class ConnectorBindingMixin(models.AbstractModel):
             "name": "Sync history",
             "res_model": "connector.audit.line",
             "view_mode": "list,form",
-            "domain": [("res_model", "=", self._odoo_model()), ("res_id", "=", self.odoo_id.id)],
+            "domain": [
+                ("res_model", "=", self._odoo_model()),
+                ("res_id", "=", self.odoo_id.id),
+            ],
         }

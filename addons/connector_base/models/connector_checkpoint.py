@@ -55,11 +55,13 @@ class ConnectorCheckpoint(models.Model):
         ]
         checkpoint = self.sudo().search(domain, limit=1)
         if not checkpoint:
-            checkpoint = self.sudo().create({
-                **self._backend_vals(backend),
-                "object_name": object_name,
-                "binding_model": backend._connector_pull_objects().get(object_name),
-            })
+            checkpoint = self.sudo().create(
+                {
+                    **self._backend_vals(backend),
+                    "object_name": object_name,
+                    "binding_model": backend._connector_pull_objects().get(object_name),
+                }
+            )
         return checkpoint
 
     @api.model
@@ -87,12 +89,20 @@ class ConnectorCheckpoint(models.Model):
         """Import one page; move the cursor when the last page is done."""
         self.ensure_one()
         if page_cursor is None:
-            self.write({"state": "running", "run_started": fields.Datetime.now(),
-                        "run_high_water": self.cursor, "records_done": 0})
+            self.write(
+                {
+                    "state": "running",
+                    "run_started": fields.Datetime.now(),
+                    "run_high_water": self.cursor,
+                    "records_done": 0,
+                }
+            )
         binding_model = self.env[self.binding_model]
         importer = self.env[binding_model._importer]
         records, next_cursor = backend._get_adapter().search_page(
-            backend, importer._resource, updated_since=self._since(),
+            backend,
+            importer._resource,
+            updated_since=self._since(),
             cursor=page_cursor,
         )
         result = self.env[binding_model._batch_importer].run(backend, records)
@@ -103,13 +113,17 @@ class ConnectorCheckpoint(models.Model):
 
     def _advance(self, importer, records, next_cursor):
         stamps = [importer._remote_updated_at(rec) for rec in records]
-        high = max([s for s in stamps if s] + [self.run_high_water or fields.Datetime.to_datetime("1970-01-01")])
+        high = max(
+            [s for s in stamps if s]
+            + [self.run_high_water or fields.Datetime.to_datetime("1970-01-01")]
+        )
         vals = {
             "run_high_water": high,
             "records_done": self.records_done + len(records),
             "records_total": max(self.records_total, self.records_done + len(records)),
         }
         if not next_cursor:
-            vals.update({"cursor": high, "state": "idle",
-                         "last_success": fields.Datetime.now()})
+            vals.update(
+                {"cursor": high, "state": "idle", "last_success": fields.Datetime.now()}
+            )
         self.write(vals)

@@ -24,8 +24,12 @@ class ConnectorEvent(models.Model):
 
     source_event_id = fields.Char(required=True, readonly=True, index=True)
     event_type = fields.Char(readonly=True, index=True)
-    object_ref = fields.Char("Object", readonly=True, index=True,
-                             help="External id of the object the event is about.")
+    object_ref = fields.Char(
+        "Object",
+        readonly=True,
+        index=True,
+        help="External id of the object the event is about.",
+    )
     source_ts = fields.Datetime("Source timestamp", readonly=True)
     payload = fields.Text("Masked payload", readonly=True)
     signature_state = fields.Selection(
@@ -39,7 +43,10 @@ class ConnectorEvent(models.Model):
             ("ignored", "Ignored"),
             ("failed", "Failed"),
         ],
-        default="pending", required=True, readonly=True, index=True,
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
     )
     result = fields.Char(readonly=True)
     received_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
@@ -69,13 +76,15 @@ class ConnectorEvent(models.Model):
             "write_uid": self.env.uid,
         }
         columns = list(row)
-        self.env.cr.execute(SQL(
-            "INSERT INTO connector_event (%s) VALUES %s "
-            "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
-            "RETURNING id",
-            SQL(", ").join(SQL.identifier(c) for c in columns),
-            tuple(row[c] for c in columns),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO connector_event (%s) VALUES %s "
+                "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
+                "RETURNING id",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                tuple(row[c] for c in columns),
+            )
+        )
         found = self.env.cr.fetchone()
         return self.browse(found[0]) if found else None
 
@@ -96,8 +105,11 @@ class ConnectorEvent(models.Model):
             return self._finish("ignored", f"no handler for '{self.event_type}'")
         binding_model, action = route
         binding = self.env[binding_model]._to_internal(backend, self.object_ref)
-        if binding and self.source_ts and binding.last_event_ts and (
-            self.source_ts < binding.last_event_ts
+        if (
+            binding
+            and self.source_ts
+            and binding.last_event_ts
+            and (self.source_ts < binding.last_event_ts)
         ):
             return self._finish("superseded", "a newer event was already applied")
         result = self._apply(backend, binding_model, binding, action)
@@ -117,23 +129,36 @@ class ConnectorEvent(models.Model):
     def _after_apply(self, backend, binding_model):
         """Stamp the binding and supersede older pending events of the object."""
         binding = self.env[binding_model]._to_internal(backend, self.object_ref)
-        if binding and self.source_ts and (
-            not binding.last_event_ts or self.source_ts > binding.last_event_ts
+        if (
+            binding
+            and self.source_ts
+            and (not binding.last_event_ts or self.source_ts > binding.last_event_ts)
         ):
             binding.last_event_ts = self.source_ts
-        older = self.search([
-            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
-            ("object_ref", "=", self.object_ref), ("state", "=", "pending"),
-            ("id", "!=", self.id), ("source_ts", "<=", self.source_ts),
-        ]) if self.source_ts else self.browse()
+        older = (
+            self.search(
+                [
+                    ("backend_model", "=", backend._name),
+                    ("backend_id", "=", backend.id),
+                    ("object_ref", "=", self.object_ref),
+                    ("state", "=", "pending"),
+                    ("id", "!=", self.id),
+                    ("source_ts", "<=", self.source_ts),
+                ]
+            )
+            if self.source_ts
+            else self.browse()
+        )
         older._finish("superseded", f"covered by event {self.source_event_id}")
 
     def _finish(self, state, result):
-        self.write({
-            "state": state,
-            "result": str(result)[:250],
-            "processed_at": fields.Datetime.now(),
-        })
+        self.write(
+            {
+                "state": state,
+                "result": str(result)[:250],
+                "processed_at": fields.Datetime.now(),
+            }
+        )
         return result
 
     def action_requeue(self):

@@ -48,34 +48,60 @@ class ConnectorExporter(models.AbstractModel):
             self._audit(backend, binding, "skip", key, "payload already exported")
             return "skipped: unchanged"
         if backend._connector_is_preview():
-            self._audit(backend, binding, "preview", key, "would export",
-                        changed=sorted(payload), blocked=blocked)
+            self._audit(
+                backend,
+                binding,
+                "preview",
+                key,
+                "would export",
+                changed=sorted(payload),
+                blocked=blocked,
+            )
             return f"preview: would export {sorted(payload)}"
         try:
             result = self._send(backend, binding, payload, key)
         except ConnectorError as err:
             self.env["connector.exception"]._record_error(
-                backend, err, binding_model=binding._name,
-                external_id=binding.external_id, record=binding.odoo_id,
+                backend,
+                err,
+                binding_model=binding._name,
+                external_id=binding.external_id,
+                record=binding.odoo_id,
             )
             self._audit(backend, binding, "error", key, str(err))
             return f"failed: {err}"
         action = "update" if binding.external_id else "create"
-        binding.write({
-            "external_id": str(result["id"]),
-            "sync_date": fields.Datetime.now(),
-            "export_hash": digest,
-        })
-        self._audit(backend, binding, action, key, f"exported ({operation})",
-                    changed=sorted(payload), blocked=blocked)
+        binding.write(
+            {
+                "external_id": str(result["id"]),
+                "sync_date": fields.Datetime.now(),
+                "export_hash": digest,
+            }
+        )
+        self._audit(
+            backend,
+            binding,
+            action,
+            key,
+            f"exported ({operation})",
+            changed=sorted(payload),
+            blocked=blocked,
+        )
         return f"exported {binding._name} #{binding.id} as {binding.external_id}"
 
     def _send(self, backend, binding, payload, key):
         adapter = backend._get_adapter()
         if binding.external_id:
-            return adapter.write(backend, self._resource, binding.external_id,
-                                 payload, idempotency_key=key)
-        return adapter.create(backend, self._resource, payload, idempotency_key=key)
+            return adapter.remote_write(
+                backend,
+                self._resource,
+                binding.external_id,
+                payload,
+                idempotency_key=key,
+            )
+        return adapter.remote_create(
+            backend, self._resource, payload, idempotency_key=key
+        )
 
     def _owned_payload(self, backend, binding):
         payload = self._map_export(binding)
@@ -88,7 +114,13 @@ class ConnectorExporter(models.AbstractModel):
 
     def _audit(self, backend, binding, action, key, decision, changed=(), blocked=()):
         return self.env["connector.audit.line"]._record(
-            backend, "export", action, binding=binding,
-            external_id=binding.external_id, changed=changed, blocked=blocked,
-            decision=decision, idempotency_key=key,
+            backend,
+            "export",
+            action,
+            binding=binding,
+            external_id=binding.external_id,
+            changed=changed,
+            blocked=blocked,
+            decision=decision,
+            idempotency_key=key,
         )

@@ -41,8 +41,8 @@ class ConnectorImporter(models.AbstractModel):
         raise NotImplementedError
 
     def _remote_updated_at(self, data):
-        """Remote last-modified datetime of ``data`` (naive UTC) or None."""
-        return None
+        """Remote last-modified datetime of ``data`` (naive UTC), False if unknown."""
+        return False
 
     def _import_dependencies(self, backend, data):
         """Import the records ``data`` refers to, before mapping it."""
@@ -62,7 +62,9 @@ class ConnectorImporter(models.AbstractModel):
         )
         try:
             if data is None:
-                data = backend._get_adapter().read(backend, self._resource, external_id)
+                data = backend._get_adapter().remote_read(
+                    backend, self._resource, external_id
+                )
             with self.env.cr.savepoint():
                 return self._import(backend, external_id, data, event)
         except psycopg2.errors.UniqueViolation as err:
@@ -88,21 +90,27 @@ class ConnectorImporter(models.AbstractModel):
             "payload_hash": digest,
         }
         if binding:
-            return self._update(backend, binding, vals, sync_vals, event, remote_updated)
+            return self._update(
+                backend, binding, vals, sync_vals, event, remote_updated
+            )
         return self._create(backend, external_id, data, vals, sync_vals, event)
 
     @api.model
     def _stale_reason(self, binding, remote_updated, digest):
         if not binding:
             return None
-        if remote_updated and binding.remote_updated_at and (
-            remote_updated < binding.remote_updated_at
+        if (
+            remote_updated
+            and binding.remote_updated_at
+            and (remote_updated < binding.remote_updated_at)
         ):
             return (
                 f"remote version {remote_updated} is older than the imported "
                 f"{binding.remote_updated_at}"
             )
-        if digest == binding.payload_hash and not self.env.context.get("connector_force"):
+        if digest == binding.payload_hash and not self.env.context.get(
+            "connector_force"
+        ):
             return "payload unchanged since the last import"
         return None
 
@@ -112,12 +120,20 @@ class ConnectorImporter(models.AbstractModel):
         )
         existing = self._match_existing(backend, data, vals)
         decision = (
-            f"matched existing {existing._name} #{existing.id}" if existing
+            f"matched existing {existing._name} #{existing.id}"
+            if existing
             else "no binding and no match: created"
         )
         if backend._connector_is_preview():
-            self._audit(backend, binding_model, external_id, "preview", event,
-                        changed=sorted(vals), decision=f"would create; {decision}")
+            self._audit(
+                backend,
+                binding_model,
+                external_id,
+                "preview",
+                event,
+                changed=sorted(vals),
+                decision=f"would create; {decision}",
+            )
             return f"preview: would create {external_id}"
         base = {"backend_id": backend.id, "external_id": external_id, **sync_vals}
         if existing:
@@ -127,8 +143,16 @@ class ConnectorImporter(models.AbstractModel):
         else:
             binding = binding_model.create({**base, **vals})
             allowed, blocked = vals, []
-        self._audit(backend, binding, external_id, "create", event,
-                    changed=sorted(allowed), blocked=blocked, decision=decision)
+        self._audit(
+            backend,
+            binding,
+            external_id,
+            "create",
+            event,
+            changed=sorted(allowed),
+            blocked=blocked,
+            decision=decision,
+        )
         self._resolve_exceptions(backend, external_id)
         return f"created {binding._name} #{binding.id}"
 
@@ -136,15 +160,29 @@ class ConnectorImporter(models.AbstractModel):
         changed = self._diff(binding, vals)
         allowed, blocked = self._ownership(backend, binding, changed, sync_vals, event)
         if backend._connector_is_preview():
-            self._audit(backend, binding, binding.external_id, "preview", event,
-                        changed=sorted(allowed), blocked=blocked,
-                        decision="would update")
+            self._audit(
+                backend,
+                binding,
+                binding.external_id,
+                "preview",
+                event,
+                changed=sorted(allowed),
+                blocked=blocked,
+                decision="would update",
+            )
             return f"preview: would update {sorted(allowed)}"
         binding.with_context(connector_no_export=True).write({**allowed, **sync_vals})
         action = "update" if allowed or not blocked else "blocked"
-        self._audit(backend, binding, binding.external_id, action, event,
-                    changed=sorted(allowed), blocked=blocked,
-                    decision="bound: updated" if allowed else "bound: nothing to change")
+        self._audit(
+            backend,
+            binding,
+            binding.external_id,
+            action,
+            event,
+            changed=sorted(allowed),
+            blocked=blocked,
+            decision="bound: updated" if allowed else "bound: nothing to change",
+        )
         self._resolve_exceptions(backend, binding.external_id)
         return f"{action} {binding._name} #{binding.id}: {sorted(allowed)}"
 
@@ -163,16 +201,35 @@ class ConnectorImporter(models.AbstractModel):
 
     def _ownership(self, backend, binding, vals, sync_vals, event):
         return self.env["connector.ownership"]._filter_incoming(
-            backend, binding.odoo_id, vals,
-            remote_updated_at=sync_vals.get("remote_updated_at"), event=event,
+            backend,
+            binding.odoo_id,
+            vals,
+            remote_updated_at=sync_vals.get("remote_updated_at"),
+            event=event,
             external_id=binding.external_id,
         )
 
-    def _audit(self, backend, binding, external_id, action, event, changed=(),
-               blocked=(), decision=None):
+    def _audit(
+        self,
+        backend,
+        binding,
+        external_id,
+        action,
+        event,
+        changed=(),
+        blocked=(),
+        decision=None,
+    ):
         return self.env["connector.audit.line"]._record(
-            backend, "import", action, binding=binding, external_id=external_id,
-            event=event, changed=changed, blocked=blocked, decision=decision,
+            backend,
+            "import",
+            action,
+            binding=binding,
+            external_id=external_id,
+            event=event,
+            changed=changed,
+            blocked=blocked,
+            decision=decision,
         )
 
     def _resolve_exceptions(self, backend, external_id):
@@ -186,11 +243,24 @@ class ConnectorImporter(models.AbstractModel):
             if "delete" in event_type:
                 return "already deleted remotely"
         self.env["connector.exception"]._record_error(
-            backend, error, binding_model=self._binding_model,
-            external_id=external_id, event=event,
+            backend,
+            error,
+            binding_model=self._binding_model,
+            external_id=external_id,
+            event=event,
         )
-        self._audit(backend, self.env[self._binding_model], external_id, "error",
-                    event, decision=str(error))
-        _logger.info("Import of %s %s failed: %s", self._binding_model,
-                     external_id, error.__class__.__name__)
+        self._audit(
+            backend,
+            self.env[self._binding_model],
+            external_id,
+            "error",
+            event,
+            decision=str(error),
+        )
+        _logger.info(
+            "Import of %s %s failed: %s",
+            self._binding_model,
+            external_id,
+            error.__class__.__name__,
+        )
         return f"failed: {error}"

@@ -29,8 +29,9 @@ class ConnectorLineage(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE VIEW %s AS (
                 SELECT DISTINCT ON (a.res_model, a.res_id, f.field_name)
                        a.id * 1000 + f.ord AS id,
@@ -44,5 +45,6 @@ class ConnectorLineage(models.Model):
                  ORDER BY a.res_model, a.res_id, f.field_name, a.id DESC
             )
             """,
-            SQL.identifier(self._table),
-        ))
+                SQL.identifier(self._table),
+            )
+        )

@@ -57,8 +57,15 @@ class ConnectorOwnership(models.Model):
         return {rule.field_name or "*": rule for rule in rules}
 
     @api.model
-    def _filter_incoming(self, backend, record, vals, remote_updated_at=None,
-                         event=None, external_id=None):
+    def _filter_incoming(
+        self,
+        backend,
+        record,
+        vals,
+        remote_updated_at=None,
+        event=None,
+        external_id=None,
+    ):
         """Split ``vals`` written by ``backend``'s system into (allowed, blocked).
 
         Blocked writes are recorded: an audit line by the caller, and a
@@ -71,8 +78,10 @@ class ConnectorOwnership(models.Model):
             rule = rules.get(name) or rules.get("*")
             if not rule or rule.owner == system or not record:
                 allowed[name] = value
-            elif rule.policy == "newest_wins" and remote_updated_at and (
-                not record.write_date or remote_updated_at > record.write_date
+            elif (
+                rule.policy == "newest_wins"
+                and remote_updated_at
+                and (not record.write_date or remote_updated_at > record.write_date)
             ):
                 allowed[name] = value
             else:

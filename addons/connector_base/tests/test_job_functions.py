@@ -26,11 +26,13 @@ class TestJobFunctions(TransactionCase):
             model = self.env[name]
             declared = set(model._connector_job_methods)
             undeclared = {
-                attr for attr in dir(type(model))
+                attr
+                for attr in dir(type(model))
                 if attr.startswith("job_") and callable(getattr(type(model), attr))
             } - declared
-            self.assertFalse(undeclared, f"{name}: declare {undeclared} in "
-                                         "_connector_job_methods")
+            self.assertFalse(
+                undeclared, f"{name}: declare {undeclared} in _connector_job_methods"
+            )
             service = self._service(model)
             for method in declared:
                 problem = self._check(name, method, service)
@@ -39,15 +41,18 @@ class TestJobFunctions(TransactionCase):
         self.assertFalse(missing, "\n".join(missing))
 
     def _service(self, model):
-        if "backend_id" in model._fields and hasattr(model, "_connector_service") and (
-            callable(model._connector_service)
+        if (
+            "backend_id" in model._fields
+            and hasattr(model, "_connector_service")
+            and (callable(model._connector_service))
         ):
             return model._connector_service()
         return model._connector_service
 
     def _check(self, model_name, method, service):
-        function = self.env["queue.job.function"].search([
-            ("model_id.model", "=", model_name), ("method", "=", method)])
+        function = self.env["queue.job.function"].search(
+            [("model_id.model", "=", model_name), ("method", "=", method)]
+        )
         if not function:
             return "no queue.job.function record"
         if not function.channel.startswith(f"root.connector.{service}"):
@@ -62,6 +67,7 @@ class TestJobFunctions(TransactionCase):
         for name in concrete_models(self.env, "connector.backend.mixin"):
             backend = self.env[name].new({"name": "x"})
             job_config = self.env["queue.job.function"].job_config(
-                f"<{name}>.job_process_event")
+                f"<{name}>.job_process_event"
+            )
             self.assertTrue(job_config.channel.startswith("root.connector."), name)
             self.assertTrue(backend._connector_service)

@@ -5,5 +5,6 @@ from odoo import fields, models
 class ConnectorOwnership(models.Model):
     _inherit = "connector.ownership"
 
-    owner = fields.Selection(selection_add=[("test", "Test Service")],
-                             ondelete={"test": "cascade"})
+    owner = fields.Selection(
+        selection_add=[("test", "Test Service")], ondelete={"test": "cascade"}
+    )

@@ -2,8 +2,6 @@
 from odoo import api, models
 
 
-
-
 class ConnectorTestAdapter(models.AbstractModel):
     """HTTP adapter of the test service (a Stripe-like JSON API)."""
 
@@ -21,7 +19,7 @@ class ConnectorTestAdapter(models.AbstractModel):
     def test_connection(self, backend):
         return self._request(backend, "GET", "/v1/account")
 
-    def read(self, backend, resource, external_id):
+    def remote_read(self, backend, resource, external_id):
         return self._request(backend, "GET", f"/v1/{resource}/{external_id}")
 
     def search_page(self, backend, resource, updated_since=None, cursor=None):
@@ -35,11 +33,22 @@ class ConnectorTestAdapter(models.AbstractModel):
         next_cursor = records[-1]["id"] if page.get("has_more") and records else None
         return records, next_cursor
 
-    def create(self, backend, resource, payload, idempotency_key=None):
-        return self._request(backend, "POST", f"/v1/{resource}", json=payload,
-                             idempotency_key=idempotency_key)
+    def remote_create(self, backend, resource, payload, idempotency_key=None):
+        return self._request(
+            backend,
+            "POST",
+            f"/v1/{resource}",
+            json=payload,
+            idempotency_key=idempotency_key,
+        )
 
-    def write(self, backend, resource, external_id, payload, idempotency_key=None):
-        return self._request(backend, "POST", f"/v1/{resource}/{external_id}",
-                             json=payload, idempotency_key=idempotency_key)
-
+    def remote_write(
+        self, backend, resource, external_id, payload, idempotency_key=None
+    ):
+        return self._request(
+            backend,
+            "POST",
+            f"/v1/{resource}/{external_id}",
+            json=payload,
+            idempotency_key=idempotency_key,
+        )

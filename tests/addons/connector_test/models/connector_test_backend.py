@@ -28,7 +28,9 @@ class ConnectorTestBackend(models.Model):
         if not self._connector_timestamp_fresh(timestamp):
             return False, "stale timestamp"
         message = timestamp.encode() + b"." + raw_body
-        if not self._connector_hmac_matches(self.sudo().webhook_secret, message, signature):
+        if not self._connector_hmac_matches(
+            self.sudo().webhook_secret, message, signature
+        ):
             return False, "signature mismatch"
         return True, "valid"
 

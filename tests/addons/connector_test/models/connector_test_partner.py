@@ -30,10 +30,16 @@ class ConnectorTestPartner(models.Model):
     )
 
     _sql_constraints = [
-        ("backend_external_uniq", "unique(backend_id, external_id)",
-         "This customer is already bound on this backend."),
-        ("backend_odoo_uniq", "unique(backend_id, odoo_id)",
-         "This partner is already bound on this backend."),
+        (
+            "backend_external_uniq",
+            "unique(backend_id, external_id)",
+            "This customer is already bound on this backend.",
+        ),
+        (
+            "backend_odoo_uniq",
+            "unique(backend_id, odoo_id)",
+            "This partner is already bound on this backend.",
+        ),
     ]
 
     def write(self, vals):

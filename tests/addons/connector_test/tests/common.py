@@ -35,8 +35,10 @@ class ConnectorTestMixin:
         return self.env["connector.test.partner"].search(domain)
 
     def _audit(self, **filters):
-        domain = [("backend_model", "=", self.backend._name),
-                  ("backend_id", "=", self.backend.id)]
+        domain = [
+            ("backend_model", "=", self.backend._name),
+            ("backend_id", "=", self.backend.id),
+        ]
         domain += [(key, "=", value) for key, value in filters.items()]
         return self.env["connector.audit.line"].search(domain)
 

@@ -96,9 +96,11 @@ def sign(body, secret=WEBHOOK_SECRET, timestamp=None):
 
 
 def event_body(event_id, cid, created, event_type="customer.updated", **obj):
-    return json.dumps({
-        "id": event_id,
-        "type": event_type,
-        "created": created,
-        "data": {"object": {"id": cid, **obj}},
-    }).encode()
+    return json.dumps(
+        {
+            "id": event_id,
+            "type": event_type,
+            "created": created,
+            "data": {"object": {"id": cid, **obj}},
+        }
+    ).encode()

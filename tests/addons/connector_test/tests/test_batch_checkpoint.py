@@ -28,7 +28,9 @@ class TestBatchAndCheckpoint(ConnectorTestMixin, TransactionCase):
                 trap.enqueued_jobs.clear()
                 for job in jobs:
                     job.perform()
-        return self.env["connector.checkpoint"]._get_or_create(self.backend, "customers")
+        return self.env["connector.checkpoint"]._get_or_create(
+            self.backend, "customers"
+        )
 
     def test_backfill_pages_and_cursor(self):
         self._seed(250, updated=1000)
@@ -65,15 +67,20 @@ class TestBatchAndCheckpoint(ConnectorTestMixin, TransactionCase):
         """The pipeline costs the raw batch create plus a constant."""
         batch = self.env["connector.test.partner.batch.importer"]
         records = [{"id": f"l{i}", "name": f"N{i}", "updated": 5} for i in range(200)]
-        raw = self._count_queries(lambda: self.env["res.partner"].create(
-            [{"name": f"R{i}"} for i in range(200)]))
+        raw = self._count_queries(
+            lambda: self.env["res.partner"].create(
+                [{"name": f"R{i}"} for i in range(200)]
+            )
+        )
         ours = self._count_queries(lambda: batch.run(self.backend, records))
         self.assertEqual(len(self._bindings()), 200)
         self.assertLess(ours - raw, 30, f"raw ORM {raw} vs pipeline {ours} queries")
 
     def test_page_with_bad_record_isolates_it(self):
-        records = [{"id": "ok1", "name": "Fine", "updated": 1},
-                   {"id": "bad", "name": "", "updated": 1}]
+        records = [
+            {"id": "ok1", "name": "Fine", "updated": 1},
+            {"id": "bad", "name": "", "updated": 1},
+        ]
         result = self.env["connector.test.partner.batch.importer"].run(
             self.backend, records
         )
@@ -81,7 +88,8 @@ class TestBatchAndCheckpoint(ConnectorTestMixin, TransactionCase):
         self.assertEqual(result["failed"], 1)
         self.assertEqual(self._bindings().mapped("external_id"), ["ok1"])
         exception = self.env["connector.exception"].search(
-            [("external_id", "=", "bad"), ("backend_id", "=", self.backend.id)])
+            [("external_id", "=", "bad"), ("backend_id", "=", self.backend.id)]
+        )
         self.assertEqual(exception.exception_class, "payload_invalid")
 
     def test_preview_page_writes_nothing(self):
@@ -95,7 +103,10 @@ class TestBatchAndCheckpoint(ConnectorTestMixin, TransactionCase):
         draft = self._make_backend(self.env, state="draft", name="Draft")
         with trap_jobs() as trap:
             self.env["connector.checkpoint"]._cron_pull_all()
-            backends = {job.recordset for job in trap.enqueued_jobs
-                        if job.recordset._name == "connector.test.backend"}
+            backends = {
+                job.recordset
+                for job in trap.enqueued_jobs
+                if job.recordset._name == "connector.test.backend"
+            }
         self.assertIn(self.backend, backends)
         self.assertNotIn(draft, backends)

@@ -45,8 +45,10 @@ class TestConcurrency(ConnectorTestMixin, TransactionCase):
             backend = env["connector.test.backend"].browse(self.backend_id)
             bindings = backend.binding_ids
             partners = bindings.odoo_id
-            domain = [("backend_model", "=", backend._name),
-                      ("backend_id", "=", backend.id)]
+            domain = [
+                ("backend_model", "=", backend._name),
+                ("backend_id", "=", backend.id),
+            ]
             for model in ("connector.audit.line", "connector.exception"):
                 env[model].search(domain).unlink()
             env["queue.job"].search([("model_name", "like", "connector.test")]).unlink()
@@ -70,8 +72,10 @@ class TestConcurrency(ConnectorTestMixin, TransactionCase):
 
     def _race(self):
         results, barrier = [], threading.Barrier(2)
-        threads = [threading.Thread(target=self._import_in_thread, args=(results, barrier))
-                   for __ in range(2)]
+        threads = [
+            threading.Thread(target=self._import_in_thread, args=(results, barrier))
+            for __ in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -81,7 +85,8 @@ class TestConcurrency(ConnectorTestMixin, TransactionCase):
     def _count(self):
         with self._real_env() as env:
             bindings = env["connector.test.partner"].search(
-                [("backend_id", "=", self.backend_id), ("external_id", "=", "cus_race")])
+                [("backend_id", "=", self.backend_id), ("external_id", "=", "cus_race")]
+            )
             partners = env["res.partner"].search_count([("name", "=", "Racer")])
             return len(bindings), partners
 
@@ -107,8 +112,11 @@ class TestConcurrency(ConnectorTestMixin, TransactionCase):
         self.service.faults.update(rate_429=1.0, retry_after=120)
         with self._real_env() as env:
             backend = env["connector.test.backend"].browse(self.backend_id)
-            delayed = env["connector.test.partner"].with_delay().job_import_record(
-                backend, "cus_429")
+            delayed = (
+                env["connector.test.partner"]
+                .with_delay()
+                .job_import_record(backend, "cus_429")
+            )
             env.cr.commit()
             job = Job.load(env, delayed.uuid)
             started = fields.Datetime.now()
@@ -119,5 +127,8 @@ class TestConcurrency(ConnectorTestMixin, TransactionCase):
             self.assertEqual(stored.retry, 1)
             self.assertEqual(stored.channel, "root.connector.test")
             self.assertGreaterEqual(stored.eta, started + timedelta(seconds=119))
-            self.assertFalse(env["connector.test.partner"].search(
-                [("backend_id", "=", self.backend_id)]))
+            self.assertFalse(
+                env["connector.test.partner"].search(
+                    [("backend_id", "=", self.backend_id)]
+                )
+            )

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
+from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.connector_base.exceptions import (
@@ -21,9 +22,11 @@ class TestExportAndAdapter(ConnectorTestMixin, TransactionCase):
         cls.backend = cls._make_backend(cls.env)
 
     def _new_binding(self, name="Grace"):
-        binding = self.env["connector.test.partner"].with_context(
-            connector_no_export=True
-        ).create({"backend_id": self.backend.id, "name": name, "email": "g@x.org"})
+        binding = (
+            self.env["connector.test.partner"]
+            .with_context(connector_no_export=True)
+            .create({"backend_id": self.backend.id, "name": name, "email": "g@x.org"})
+        )
         return binding.with_context(connector_no_export=False)
 
     def test_export_creates_once_when_the_answer_is_lost(self):
@@ -41,8 +44,9 @@ class TestExportAndAdapter(ConnectorTestMixin, TransactionCase):
         self.assertEqual(remote["name"], "Grace")
         audit = self._audit(direction="export", action="create")
         self.assertEqual(len(audit.idempotency_key), 40)
-        self.assertEqual(self.service.idempotency[audit.idempotency_key]["id"],
-                         remote["id"])
+        self.assertEqual(
+            self.service.idempotency[audit.idempotency_key]["id"], remote["id"]
+        )
 
         self.assertEqual(binding.job_export_record(), "skipped: unchanged")
 
@@ -56,17 +60,20 @@ class TestExportAndAdapter(ConnectorTestMixin, TransactionCase):
         binding.write({"name": "Grace Hopper"})
         binding.write({"phone": "123"})
         jobs = self.env["queue.job"].search(
-            [("identity_key", "=", f"{binding._name},{binding.id},update")])
+            [("identity_key", "=", f"{binding._name},{binding.id},update")]
+        )
         self.assertEqual(len(jobs), 1, "identity_key dedupes pending exports")
         self.assertEqual(jobs.channel, "root.connector.test")
 
     def test_export_ownership_and_preview(self):
         binding = self._new_binding()
-        self.env["connector.ownership"].create({
-            "model_id": self.env.ref("base.model_res_partner").id,
-            "field_id": self.env.ref("base.field_res_partner__email").id,
-            "owner": "test",
-        })
+        self.env["connector.ownership"].create(
+            {
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "field_id": self.env.ref("base.field_res_partner__email").id,
+                "owner": "test",
+            }
+        )
         self.backend.preview_mode = True
         binding.job_export_record("create")
         self.assertFalse(self.service.customers)
@@ -104,10 +111,9 @@ class TestExportAndAdapter(ConnectorTestMixin, TransactionCase):
 
     def test_webhook_url_and_neutralize(self):
         base = self.env["ir.config_parameter"].get_param("web.base.url")
-        self.assertEqual(self.backend.webhook_url,
-                         f"{base}/connector/test/{self.backend.id}/webhook")
-        from odoo.modules.neutralize import get_neutralization_queries
-
+        self.assertEqual(
+            self.backend.webhook_url, f"{base}/connector/test/{self.backend.id}/webhook"
+        )
         for query in get_neutralization_queries(["connector_base"]):
             self.env.cr.execute(query)
         self.backend.invalidate_recordset()

@@ -38,8 +38,11 @@ class TestImport(ConnectorTestMixin, TransactionCase):
         update = self._audit(action="update")
         self.assertEqual(update.changed_fields, "name")
         lineage = self.env["connector.lineage"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", binding.odoo_id.id),
-             ("field_name", "=", "name")]
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", binding.odoo_id.id),
+                ("field_name", "=", "name"),
+            ]
         )
         self.assertEqual(lineage.audit_line_id, update)
         self.assertEqual(len(self._bindings()), 1)
@@ -63,7 +66,9 @@ class TestImport(ConnectorTestMixin, TransactionCase):
     def test_preview_mode_writes_nothing(self):
         self.backend.preview_mode = True
         partners_before = self.env["res.partner"].search_count([])
-        result = self._import("cus_p", data={"id": "cus_p", "name": "Dry", "updated": 1})
+        result = self._import(
+            "cus_p", data={"id": "cus_p", "name": "Dry", "updated": 1}
+        )
         self.assertTrue(result.startswith("preview"))
         self.assertFalse(self._bindings("cus_p"))
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before)
@@ -81,42 +86,53 @@ class TestImport(ConnectorTestMixin, TransactionCase):
         self.assertEqual(len(self._audit(action="preview")), 2)
 
     def test_ownership_blocks_non_owner_write(self):
-        self.env["connector.ownership"].create({
-            "model_id": self.env.ref("base.model_res_partner").id,
-            "field_id": self.env.ref("base.field_res_partner__name").id,
-            "owner": "odoo",
-            "policy": "raise",
-        })
-        self._import("cus_w", data={"id": "cus_w", "name": "Remote", "updated": 1,
-                                    "phone": "1"})
+        self.env["connector.ownership"].create(
+            {
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "field_id": self.env.ref("base.field_res_partner__name").id,
+                "owner": "odoo",
+                "policy": "raise",
+            }
+        )
+        self._import(
+            "cus_w", data={"id": "cus_w", "name": "Remote", "updated": 1, "phone": "1"}
+        )
         binding = self._bindings("cus_w")
         self.assertEqual(binding.name, "Remote")  # creation is not a conflict
-        self._import("cus_w", data={"id": "cus_w", "name": "Hijack", "updated": 2,
-                                    "phone": "2"})
+        self._import(
+            "cus_w", data={"id": "cus_w", "name": "Hijack", "updated": 2, "phone": "2"}
+        )
         self.assertEqual(binding.name, "Remote")
         self.assertEqual(binding.phone, "2")  # fields without a rule still sync
         update = self._audit(action="update")
         self.assertEqual(update.blocked_fields, "name")
         self.assertEqual(update.changed_fields, "phone")
         conflict = self.env["connector.exception"].search(
-            [("exception_class", "=", "ownership_conflict"),
-             ("backend_id", "=", self.backend.id)]
+            [
+                ("exception_class", "=", "ownership_conflict"),
+                ("backend_id", "=", self.backend.id),
+            ]
         )
         self.assertEqual(len(conflict), 1)
         self.assertEqual(conflict.record_ref, binding.odoo_id)
 
     def test_owner_wins_silently_blocks(self):
-        self.env["connector.ownership"].create({
-            "model_id": self.env.ref("base.model_res_partner").id,
-            "owner": "odoo",
-            "policy": "owner_wins",
-        })
+        self.env["connector.ownership"].create(
+            {
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "owner": "odoo",
+                "policy": "owner_wins",
+            }
+        )
         self._import("cus_x", data={"id": "cus_x", "name": "First", "updated": 1})
         self._import("cus_x", data={"id": "cus_x", "name": "Second", "updated": 2})
         self.assertEqual(self._bindings("cus_x").name, "First")
         self.assertEqual(self._audit(action="blocked").blocked_fields, "name")
-        self.assertFalse(self.env["connector.exception"].search(
-            [("backend_id", "=", self.backend.id)]))
+        self.assertFalse(
+            self.env["connector.exception"].search(
+                [("backend_id", "=", self.backend.id)]
+            )
+        )
 
     def test_bad_data_becomes_exception_then_auto_resolves(self):
         self.service.put("cus_e", "", 1)

@@ -30,9 +30,15 @@ class TestNoSecretLeaks(ConnectorTestMixin, HttpCase):
         handler = logging.StreamHandler(stream)
         handler.setLevel(logging.DEBUG)
         root = logging.getLogger()
-        previous = {name: logging.getLogger(name).level
-                    for name in ("odoo.addons.connector_base", "odoo.addons.connector_test",
-                                 "odoo.addons.queue_job", "urllib3")}
+        previous = {
+            name: logging.getLogger(name).level
+            for name in (
+                "odoo.addons.connector_base",
+                "odoo.addons.connector_test",
+                "odoo.addons.queue_job",
+                "urllib3",
+            )
+        }
         root.addHandler(handler)
         for name in previous:
             logging.getLogger(name).setLevel(logging.DEBUG)
@@ -51,14 +57,26 @@ class TestNoSecretLeaks(ConnectorTestMixin, HttpCase):
         with trap_jobs() as trap:
             self.backend.job_pull_page("customers")
             trap.perform_enqueued_jobs()
-        body = event_body("evt_m1", "cus_m1", int(time.time()),
-                          secret_note=WEBHOOK_SECRET, authorization=f"Bearer {API_KEY}")
-        self.assertEqual(self.url_open(
-            f"/connector/test/{self.backend.id}/webhook", data=body,
-            headers={"X-Test-Signature": sign(body)}).status_code, 200)
-        self.url_open(f"/connector/test/{self.backend.id}/webhook",
-                      data=b"{broken " + API_KEY.encode(),
-                      headers={"X-Test-Signature": sign(b"{broken " + API_KEY.encode())})
+        body = event_body(
+            "evt_m1",
+            "cus_m1",
+            int(time.time()),
+            secret_note=WEBHOOK_SECRET,
+            authorization=f"Bearer {API_KEY}",
+        )
+        self.assertEqual(
+            self.url_open(
+                f"/connector/test/{self.backend.id}/webhook",
+                data=body,
+                headers={"X-Test-Signature": sign(body)},
+            ).status_code,
+            200,
+        )
+        self.url_open(
+            f"/connector/test/{self.backend.id}/webhook",
+            data=b"{broken " + API_KEY.encode(),
+            headers={"X-Test-Signature": sign(b"{broken " + API_KEY.encode())},
+        )
         for record in self.env["queue.job"].search([("state", "=", "pending")]):
             RunJobController._runjob(self.env, Job.load(self.env, record.uuid))
         binding = self._bindings("cus_m1")
@@ -71,14 +89,31 @@ class TestNoSecretLeaks(ConnectorTestMixin, HttpCase):
         texts = []
         for model, fields in {
             "connector.event": ["payload", "result", "event_type"],
-            "connector.audit.line": ["match_decision", "changed_fields", "idempotency_key"],
+            "connector.audit.line": [
+                "match_decision",
+                "changed_fields",
+                "idempotency_key",
+            ],
             "connector.exception": ["name", "payload"],
         }.items():
-            texts += [json.dumps(row, default=str)
-                      for row in self.env[model].search([]).read(fields)]
+            texts += [
+                json.dumps(row, default=str)
+                for row in self.env[model].search([]).read(fields)
+            ]
         for job in self.env["queue.job"].search([]):
-            texts.append(json.dumps([job.args, job.kwargs, job.name, job.func_string,
-                                     job.result, job.exc_info], default=str))
+            texts.append(
+                json.dumps(
+                    [
+                        job.args,
+                        job.kwargs,
+                        job.name,
+                        job.func_string,
+                        job.result,
+                        job.exc_info,
+                    ],
+                    default=str,
+                )
+            )
         return "\n".join(texts)
 
     def test_secrets_never_in_logs_or_rows(self):
@@ -87,8 +122,11 @@ class TestNoSecretLeaks(ConnectorTestMixin, HttpCase):
         logs = stream.getvalue()
         stored = self._stored_text()
         self.assertIn("cus_m1", stored, "the flow stored rows to grep")
-        self.assertTrue(self.env["connector.exception"].search(
-            [("exception_class", "=", "authentication_failed")]))
+        self.assertTrue(
+            self.env["connector.exception"].search(
+                [("exception_class", "=", "authentication_failed")]
+            )
+        )
         for secret in (API_KEY, WEBHOOK_SECRET, "sk_test_WRONGKEY0042"):
             self.assertNotIn(secret, logs)
             self.assertNotIn(secret, stored)

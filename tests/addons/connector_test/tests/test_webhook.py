@@ -30,12 +30,14 @@ class TestWebhook(ConnectorTestMixin, HttpCase):
     def _events(self, backend=None):
         backend = backend or self.backend
         return self.env["connector.event"].search(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)]
+        )
 
     def _run_jobs(self):
         jobs = self.env["queue.job"].search(
             [("state", "=", "pending"), ("method_name", "=", "job_process_event")],
-            order="id")
+            order="id",
+        )
         for record in jobs:
             RunJobController._runjob(self.env, Job.load(self.env, record.uuid))
         return jobs
@@ -45,14 +47,19 @@ class TestWebhook(ConnectorTestMixin, HttpCase):
         body = event_body("evt_1", "cus_w1", int(time.time()))
         answers = [self._post(body) for __ in range(3)]
         self.assertEqual([a.status_code for a in answers], [200, 200, 200])
-        self.assertEqual([a.json()["status"] for a in answers],
-                         ["accepted", "duplicate", "duplicate"])
+        self.assertEqual(
+            [a.json()["status"] for a in answers],
+            ["accepted", "duplicate", "duplicate"],
+        )
         event = self._events()
         self.assertEqual(len(event), 1)
-        self.assertEqual((event.event_type, event.object_ref, event.state),
-                         ("customer.updated", "cus_w1", "pending"))
+        self.assertEqual(
+            (event.event_type, event.object_ref, event.state),
+            ("customer.updated", "cus_w1", "pending"),
+        )
         jobs = self.env["queue.job"].search(
-            [("identity_key", "=", f"connector.event,{event.id}")])
+            [("identity_key", "=", f"connector.event,{event.id}")]
+        )
         self.assertEqual(len(jobs), 1)
         self.assertEqual(jobs.channel, "root.connector.test")
         self._run_jobs()
@@ -92,16 +99,18 @@ class TestWebhook(ConnectorTestMixin, HttpCase):
         no_secret = self._make_backend(self.env, webhook_secret=False, name="No secret")
         self.assertEqual(self._post(body, backend=no_secret).status_code, 403)
         self.assertFalse(self._events() | self._events(no_secret))
-        self.assertFalse(self.env["queue.job"].search(
-            [("method_name", "=", "job_process_event")]))
+        self.assertFalse(
+            self.env["queue.job"].search([("method_name", "=", "job_process_event")])
+        )
 
     def test_unknown_backend_or_service_is_404(self):
         body = event_body("evt_404", "cus_x", int(time.time()))
         self.assertEqual(self._post(body, service="nope").status_code, 404)
         missing = self.backend.browse(999999)
         self.assertEqual(self._post(body, backend=missing).status_code, 404)
-        self.assertEqual(self.url_open(
-            f"/connector/test/{self.backend.id}/webhook").status_code, 405)
+        self.assertEqual(
+            self.url_open(f"/connector/test/{self.backend.id}/webhook").status_code, 405
+        )
 
     def test_malformed_json_after_valid_signature_is_400(self):
         body = b'{"id": "evt_broken", '
@@ -109,12 +118,17 @@ class TestWebhook(ConnectorTestMixin, HttpCase):
         self.assertEqual(answer.status_code, 400)
         self.assertFalse(self._events())
         exception = self.env["connector.exception"].search(
-            [("backend_id", "=", self.backend.id),
-             ("exception_class", "=", "payload_invalid")])
+            [
+                ("backend_id", "=", self.backend.id),
+                ("exception_class", "=", "payload_invalid"),
+            ]
+        )
         self.assertEqual(len(exception), 1)
 
     def test_unknown_event_type_is_ignored_not_failed(self):
-        body = event_body("evt_odd", "cus_x", int(time.time()), event_type="invoice.paid")
+        body = event_body(
+            "evt_odd", "cus_x", int(time.time()), event_type="invoice.paid"
+        )
         answer = self._post(body)
         self.assertEqual(answer.json()["status"], "ignored")
         self.assertEqual(self._events().state, "ignored")
