@@ -14,12 +14,6 @@ from simple_salesforce.exceptions import (
 from sandbox.salesforce.server import SalesforceServer
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def server():
     with SalesforceServer() as srv:

@@ -14,12 +14,6 @@ from sandbox.salesforce.server import SalesforceServer
 FIELDS = {"Account": {"Odoo_Id__c": {"type": "string", "externalId": True}}}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def server():
     with SalesforceServer(custom_fields=FIELDS) as srv:

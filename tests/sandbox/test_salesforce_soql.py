@@ -10,12 +10,6 @@ from sandbox.salesforce.soql import Cmp, parse
 from sandbox.salesforce.store import Store
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 @pytest.fixture
 def store():
     store = Store(Schema(), "0055g0000000001AAA")

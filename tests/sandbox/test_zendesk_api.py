@@ -11,12 +11,6 @@ from sandbox.zendesk.server import ZendeskServer, basic_auth
 EMAIL, TOKEN = "agent@example.com", "token123"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def server():
     with ZendeskServer(api_tokens={(EMAIL, TOKEN)}, oauth_tokens={"oauth-1"}) as srv:

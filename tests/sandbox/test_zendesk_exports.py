@@ -11,12 +11,6 @@ import requests
 from sandbox.zendesk.server import ZendeskServer, basic_auth
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def server():
     with ZendeskServer(export_limit=1000) as srv:

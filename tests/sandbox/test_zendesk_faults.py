@@ -11,12 +11,6 @@ from sandbox.zendesk.server import ZendeskServer, basic_auth
 AUTH = {"Authorization": basic_auth("admin@example.com", "sandbox-token")}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def server():
     with ZendeskServer(plan_limit=2500) as srv:

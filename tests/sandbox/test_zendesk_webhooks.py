@@ -15,12 +15,6 @@ import requests
 from sandbox.zendesk.server import ZendeskServer, basic_auth
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    """Shadow pytest-odoo's session fixture: these tests need no Odoo database."""
-    yield
-
-
 class Receiver(ThreadingHTTPServer):
     """A tiny webhook endpoint that records every delivery."""
 
