@@ -1,51 +1,16 @@
-"""Webhooks: Zendesk's signature routine on captured deliveries, event shapes, and
-the delivery faults (drop, duplicate, shuffle, receiver down) seen by a receiver."""
+"""Webhooks: Zendesk's signature routine on deliveries captured by conftest's
+``receiver``, event shapes, and the delivery faults (drop, duplicate, shuffle,
+receiver down) seen by that receiver."""
 
 import base64
 import hashlib
 import hmac
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
 from sandbox.zendesk.server import ZendeskServer, basic_auth
-
-
-class Receiver(ThreadingHTTPServer):
-    """A tiny webhook endpoint that records every delivery."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        self.received = []
-        self.lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(handler):  # noqa: N805 - receiver is the closure's self
-                length = int(handler.headers["Content-Length"])
-                body = handler.rfile.read(length)
-                with self.lock:
-                    self.received.append((dict(handler.headers), body))
-                handler.send_response(200)
-                handler.send_header("Content-Length", "0")
-                handler.end_headers()
-
-            def log_message(handler, *args):  # noqa: N805
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-    def events(self):
-        with self.lock:
-            return [json.loads(body) for _headers, body in self.received]
 
 
 def verify(secret, headers, body):
@@ -61,18 +26,6 @@ def server():
     with ZendeskServer() as srv:
         srv.webhooks.backoff = 0.05
         yield srv
-
-
-@pytest.fixture
-def receiver():
-    rcv = Receiver()
-    thread = threading.Thread(
-        target=rcv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield rcv
-    rcv.shutdown()
-    rcv.server_close()
 
 
 @pytest.fixture
@@ -125,7 +78,7 @@ def test_deliveries_are_signed_and_shaped_like_zendesk(server, api, receiver):
         assert not verify("wrong-secret", headers, body)
         assert headers["X-Zendesk-Webhook-Id"] == hook["id"]
         assert headers["X-Zendesk-Webhook-Invocation-Id"]
-    created, renamed, custom = receiver.events()
+    created, renamed, custom = receiver.bodies()
     assert created["type"] == "zen:event-type:organization.created"
     assert created["subject"] == f"zen:organization:{org['id']}"
     assert created["account_id"] == 12514403 and created["time"].endswith("Z")
@@ -133,7 +86,7 @@ def test_deliveries_are_signed_and_shaped_like_zendesk(server, api, receiver):
     assert created["detail"]["external_id"] == "P-1"
     assert renamed["event"] == {"current": "Acme Ltd", "previous": "Acme"}
     assert custom["event"]["current"]["tier"] == "premium"
-    assert len({e["id"] for e in receiver.events()}) == 3
+    assert len({e["id"] for e in receiver.bodies()}) == 3
 
 
 def test_signing_secret_rotation_and_webhook_validation(api, receiver):
@@ -156,7 +109,7 @@ def test_ticket_events_through_conditional_subscription(server, api, receiver):
     api.put(ticket["url"], json={"ticket": {"status": "solved"}})
     api.delete(ticket["url"])
     assert server.webhooks.flush(5)
-    types = [e["type"].rsplit(":", 1)[1] for e in receiver.events()]
+    types = [e["type"].rsplit(":", 1)[1] for e in receiver.bodies()]
     assert types == ["ticket.created", "ticket.status_changed", "ticket.soft_deleted"]
 
 
@@ -175,7 +128,7 @@ def test_duplicate_fault_delivers_each_event_twice(server, api, receiver):
                   json={"webhook_duplicate_rate": 1.0}, timeout=5)  # fmt: skip
     _orgs(api, 3)
     assert server.webhooks.flush(5)
-    ids = [e["id"] for e in receiver.events()]
+    ids = [e["id"] for e in receiver.bodies()]
     assert len(ids) == 6 and all(ids.count(i) == 2 for i in ids)
 
 
@@ -184,7 +137,7 @@ def test_shuffle_fault_reorders_deliveries(server, api, receiver):
     server.faults.update(webhook_shuffle=True)
     _orgs(api, 12)
     assert server.webhooks.flush(5)
-    names = [e["detail"]["name"] for e in receiver.events()]
+    names = [e["detail"]["name"] for e in receiver.bodies()]
     assert sorted(names) == sorted(f"O{i}" for i in range(12))
     assert names != [f"O{i}" for i in range(12)]
 
