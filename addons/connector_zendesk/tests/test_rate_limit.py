@@ -1,0 +1,53 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.connector_base.exceptions import RateLimited
+
+from .common import ZendeskMixin
+
+SIZE = 30
+
+
+@tagged("post_install", "-at_install")
+class TestRateLimit(ZendeskMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_zendesk()
+        cls.partners = cls._make_customers(SIZE, prefix="Storm")
+
+    def tearDown(self):
+        self.server.limits.configure(plan_limit=700)
+        self.server.faults.reset()
+        super().tearDown()
+
+    def test_slows_down_before_429(self):
+        self.server.limits.configure(plan_limit=10)
+        self.backend.rate_limit_reserve = 3
+        adapter = self.backend._get_adapter()
+        sent = 0
+        with self.assertRaises(RateLimited) as caught:
+            for _i in range(20):
+                adapter.custom_field_keys(self.backend, "organization")
+                sent += 1
+        self.assertEqual(sent, 7)  # 10 - reserve 3
+        self.assertGreaterEqual(caught.exception.seconds, 1)
+        self.assertEqual(self.server.stats()["by_status"].get("429", 0), 0)
+
+    def test_429_storm_converges_without_duplicates(self):
+        self.server.faults.update(rate_429=0.5)
+        retried = self._export_all()
+        self.assertGreater(retried, 0, "the storm made jobs retry")
+        self.assertGreater(self.server.stats()["faults"]["429"], 0)
+        self.server.faults.reset()
+        orgs = self.server.domain.store.table("organization")
+        self.assertEqual(len(orgs.live), SIZE, "no duplicate organization")
+        xids = {orgs.rows[rid]["external_id"] for rid in orgs.live}
+        self.assertEqual(xids, {self.backend._partner_xid(p.id) for p in self.partners})
+        users = self.server.domain.store.table("user")
+        self.assertEqual(len(users.live), SIZE, "no duplicate user")
+        for partner in self.partners:
+            row = self._remote_org(partner)
+            self.assertEqual(partner.zendesk_bind_ids.external_id, str(row["id"]))
+            for key, value in self._expected(partner).items():
+                self.assertEqual(row["organization_fields"][key], value)

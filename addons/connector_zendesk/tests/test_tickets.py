@@ -1,0 +1,95 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import random
+import time
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import ZendeskMixin
+
+TICKETS = 250
+ORGS = 30
+
+
+@tagged("post_install", "-at_install")
+class TestTickets(ZendeskMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_zendesk()
+        cls.partners = cls.env["res.partner"].create(
+            [{"name": f"Ticket customer {i}", "is_company": True} for i in range(ORGS)]
+        )
+
+    def _seed(self, tickets=TICKETS):
+        xids = [self.backend._partner_xid(p.id) for p in self.partners]
+        self.server.seed(
+            0, random.Random(7), users=120, tickets=tickets,
+            organization_external_ids=xids,
+        )  # fmt: skip
+
+    def _pull(self):
+        with trap_jobs() as trap:
+            self.backend.action_import_tickets()
+            jobs = list(trap.enqueued_jobs)
+            self._run_jobs(trap)
+        return [job.result for job in jobs]
+
+    def _tickets(self):
+        return (
+            self.env["zendesk.ticket"]
+            .with_context(active_test=False)
+            .search([("backend_id", "=", self.backend.id)])
+        )
+
+    def test_import_attaches_to_partners_then_nothing_new(self):
+        self._seed()
+        started = time.perf_counter()
+        results = self._pull()
+        elapsed = time.perf_counter() - started
+        self.assertEqual(results[0]["created"], TICKETS)
+        tickets = self._tickets()
+        self.assertEqual(len(tickets), TICKETS)
+        store = self.server.domain.store
+        by_number = {t.ticket_number: t for t in tickets}
+        for rid in store.table("ticket").live:
+            row = store.get("ticket", rid)
+            ticket = by_number[rid]
+            org = store.get("organization", row["organization_id"])
+            expected = self.backend._xid_to_partner_id(org["external_id"])
+            self.assertEqual(ticket.partner_id.id, expected)
+            self.assertEqual(ticket.status, row["status"])
+            requester = store.get("user", row["requester_id"])
+            self.assertEqual(ticket.requester_name, requester["name"])
+        self.assertTrue(
+            tickets[0].url.endswith(f"/agent/tickets/{tickets[0].external_id}")
+        )
+        partner = tickets[0].partner_id
+        self.assertEqual(
+            partner.zendesk_ticket_count,
+            len(tickets.filtered(lambda t: t.partner_id == partner)),
+        )
+        checkpoint = self.backend.checkpoint_ids
+        self.assertEqual(checkpoint.state, "idle")
+        self.assertTrue(checkpoint.cursor)
+        # second run: the parked cursor brings nothing new
+        again = self._pull()
+        self.assertEqual(again[0]["created"], 0)
+        self.assertEqual(again[0]["updated"], 0)
+        self.assertEqual(len(self._tickets()), TICKETS)
+        self.assertLess(elapsed, 60)
+
+    def test_export_endpoint_429_retries(self):
+        self._seed(tickets=20)
+        self.server.limits.configure(export_limit=0)
+        with trap_jobs() as trap:
+            self.backend.action_import_tickets()
+            job = trap.enqueued_jobs[0]
+            with self.assertRaises(Exception) as caught:
+                job.perform()
+        self.assertEqual(type(caught.exception).__name__, "RateLimited")
+        self.assertGreaterEqual(caught.exception.seconds, 1)
+        self.server.limits.configure(export_limit=10)
+        self._pull()
+        self.assertEqual(len(self._tickets()), 20)
