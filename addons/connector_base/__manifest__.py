@@ -22,7 +22,22 @@
         "data/queue_job_channel_data.xml",
         "data/queue_job_function_data.xml",
         "data/ir_cron_data.xml",
+        "security/connector_reconciliation_rules.xml",
+        "wizards/connector_exception_wizard_views.xml",
+        "wizards/connector_reconciliation_wizard_views.xml",
+        "views/connector_reconciliation_views.xml",
+        "views/connector_dashboard_views.xml",
+        "data/connector_workbench_cron_data.xml",
+        "data/connector_exception_mail_template_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "connector_base/static/src/dashboard/*",
+        ],
+        "web.assets_tests": [
+            "connector_base/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -15,3 +15,8 @@ from . import connector_ownership
 from . import connector_event
 from . import connector_checkpoint
 from . import queue_job
+from . import connector_reconciliation_backend
+from . import connector_reconciliation_run
+from . import connector_reconciliation_line
+from . import connector_dashboard
+from .. import wizards

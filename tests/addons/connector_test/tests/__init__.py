@@ -6,3 +6,4 @@ from . import test_concurrency
 from . import test_webhook
 from . import test_security
 from . import test_masking
+from . import test_reconciliation

@@ -1,0 +1,86 @@
+/** @odoo-module **/
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/views/fields/formatters";
+
+export class ConnectorDashboard extends Component {
+    static template = "connector_base.ConnectorDashboard";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.state = useState({ cards: [] });
+        onWillStart(() => this.load());
+    }
+
+    async load() {
+        const data = await this.orm.call("connector.dashboard", "get_dashboard_data", []);
+        this.state.cards = data.cards;
+    }
+
+    format(value) {
+        return formatFloat(value || 0, { digits: [16, 2] });
+    }
+
+    backendDomain(card) {
+        return [
+            ["backend_model", "=", card.backend_model],
+            ["backend_id", "=", card.backend_id],
+        ];
+    }
+
+    openDrift(card) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: `Drift lines — ${card.name}`,
+            res_model: "connector.reconciliation.line",
+            views: [
+                [false, "list"],
+                [false, "form"],
+                [false, "pivot"],
+            ],
+            domain: [...this.backendDomain(card), ["state", "=", "open"]],
+        });
+    }
+
+    openExceptions(card) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: `Exceptions — ${card.name}`,
+            res_model: "connector.exception",
+            views: [
+                [false, "list"],
+                [false, "kanban"],
+                [false, "form"],
+            ],
+            domain: [...this.backendDomain(card), ["state", "=", "new"]],
+        });
+    }
+
+    openRuns(card) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: `Reconciliation — ${card.name}`,
+            res_model: "connector.reconciliation.run",
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+            domain: this.backendDomain(card),
+        });
+    }
+
+    openBackend(card) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: card.backend_model,
+            res_id: card.backend_id,
+            views: [[false, "form"]],
+        });
+    }
+}
+
+registry.category("actions").add("connector_base.dashboard", ConnectorDashboard);
