@@ -1,0 +1,195 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+
+from . import mappers
+
+
+class StripeCustomer(models.Model):
+    """Binding of a res.partner to a Stripe customer."""
+
+    _name = "stripe.customer"
+    _description = "Stripe Customer"
+    _inherit = ["connector.binding.mixin"]
+    _inherits = {"res.partner": "odoo_id"}
+
+    _importer = "stripe.customer.importer"
+    _exporter = "stripe.customer.exporter"
+    _batch_importer = "stripe.customer.batch.importer"
+
+    backend_id = fields.Many2one(
+        "stripe.backend", required=True, ondelete="restrict", index=True
+    )
+    odoo_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True
+    )
+    backend_company_id = fields.Many2one(
+        related="backend_id.company_id", store=True, string="Backend company"
+    )
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "backend_external_uniq",
+            "unique(backend_id, external_id)",
+            "This Stripe customer is already bound on this backend.",
+        ),
+        (
+            "backend_odoo_uniq",
+            "unique(backend_id, odoo_id)",
+            "This partner is already bound to a customer of this Stripe account.",
+        ),
+    ]
+
+    def write(self, vals):
+        """Explicit export trigger: a user edit re-exports the customer."""
+        result = super().write(vals)
+        if {"name", "email", "phone"} & set(vals) and not self.env.context.get(
+            "connector_no_export"
+        ):
+            self._delay_export(self.filtered("external_id"))
+        return result
+
+    @api.model
+    def _partner(self, backend, external_id):
+        """Partner of a Stripe customer id, importing it when unknown."""
+        if not external_id:
+            return self.env["res.partner"]
+        binding = self._to_internal(backend, external_id)
+        if not binding:
+            self.env[self._importer].run(backend, external_id)
+            binding = self._to_internal(backend, external_id)
+        return binding.odoo_id
+
+
+class StripeCustomerImporter(models.AbstractModel):
+    _name = "stripe.customer.importer"
+    _inherit = "connector.importer"
+    _description = "Stripe Customer Importer"
+
+    _binding_model = "stripe.customer"
+    _resource = "customers"
+
+    def _map_record(self, backend, data):
+        return mappers.customer_to_partner(data)
+
+    def _remote_updated_at(self, data):
+        return mappers.updated_at(data)
+
+    def _match_existing(self, backend, data, vals):
+        """Bind an existing partner with the same email or VAT, never duplicate."""
+        partners = self.env["res.partner"].with_context(active_test=False)
+        bound = (
+            self.env["stripe.customer"]
+            .search([("backend_id", "=", backend.id)])
+            .odoo_id
+        )
+        for field in ("vat", "email"):
+            if vals.get(field):
+                found = partners.search(
+                    [
+                        (field, "=ilike", vals[field]),
+                        ("id", "not in", bound.ids),
+                        ("company_id", "in", [False, backend.company_id.id]),
+                    ],
+                    limit=1,
+                    order="id",
+                )
+                if found:
+                    return found
+        return partners.browse()
+
+
+class StripeCustomerBatchImporter(models.AbstractModel):
+    """Page import; pages with an email/VAT match go record by record."""
+
+    _name = "stripe.customer.batch.importer"
+    _inherit = "connector.batch.importer"
+    _description = "Stripe Customer Batch Importer"
+
+    _binding_model = "stripe.customer"
+    _importer = "stripe.customer.importer"
+
+    def run(self, backend, records, event=None):
+        emails = [r["email"] for r in records if r.get("email")]
+        vats = [v for v in map(mappers.customer_vat, records) if v]
+        existing = self.env["stripe.customer"]._existing_bindings(
+            backend, [r["id"] for r in records]
+        )
+        candidates = (
+            self.env["res.partner"].search(
+                ["|", ("email", "in", emails), ("vat", "in", vats)]
+            )
+            - self.env["stripe.customer"]
+            .browse([b.id for b in existing.values()])
+            .odoo_id
+        )
+        if not candidates:
+            return super().run(backend, records, event=event)
+        importer = self.env[self._importer]
+        for record in records:
+            importer.run(backend, record["id"], data=record)
+        return {"matched_one_by_one": len(records)}
+
+
+class StripeCustomerExporter(models.AbstractModel):
+    _name = "stripe.customer.exporter"
+    _inherit = "connector.exporter"
+    _description = "Stripe Customer Exporter"
+
+    _binding_model = "stripe.customer"
+    _resource = "customers"
+
+    def _map_export(self, binding):
+        return mappers.partner_to_customer(binding.odoo_id)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    stripe_bind_ids = fields.One2many(
+        "stripe.customer", "odoo_id", string="Stripe bindings"
+    )
+    stripe_failed_payment_count = fields.Integer(
+        "Failed Stripe payments", readonly=True, copy=False
+    )
+
+    def action_export_to_stripe(self, backend=None):
+        """Flag partners for Stripe: bind and export those not yet bound."""
+        backend = backend or self.env["stripe.backend"].search(
+            [("company_id", "in", [False, *self.env.companies.ids])], limit=1
+        )
+        bindings = self.env["stripe.customer"]
+        for partner in self.filtered(
+            lambda p: backend not in p.stripe_bind_ids.backend_id
+        ):
+            bindings |= (
+                self.env["stripe.customer"]
+                .with_context(connector_no_export=True)
+                .create({"backend_id": backend.id, "odoo_id": partner.id})
+            )
+        bindings._delay_export(bindings, operation="create")
+        return bindings
+
+    def action_open_stripe_customers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Stripe customers"),
+            "res_model": "stripe.customer",
+            "view_mode": "list,form",
+            "domain": [("odoo_id", "=", self.id)],
+        }
+
+    def _stripe_record_failed_payment(self, charge):
+        for partner in self:
+            partner.stripe_failed_payment_count += 1
+            partner.message_post(
+                body=_(
+                    "Stripe payment %(charge)s of %(amount)s %(currency)s failed: "
+                    "%(reason)s",
+                    charge=charge["id"],
+                    amount=mappers.to_amount(charge.get("amount"), charge["currency"]),
+                    currency=charge["currency"].upper(),
+                    reason=charge.get("failure_message") or charge.get("failure_code"),
+                )
+            )

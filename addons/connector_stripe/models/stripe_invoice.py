@@ -1,0 +1,218 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, fields, models
+from odoo.tools import float_compare
+
+from ..exceptions import AmountMismatch
+from . import mappers
+
+BINDING_CONSTRAINTS = [
+    (
+        "backend_external_uniq",
+        "unique(backend_id, external_id)",
+        "This Stripe object is already bound on this backend.",
+    ),
+    (
+        "backend_odoo_uniq",
+        "unique(backend_id, odoo_id)",
+        "This entry is already bound to a Stripe object of this account.",
+    ),
+]
+
+
+class StripeInvoice(models.Model):
+    """Binding of an out_invoice to a finalized Stripe invoice."""
+
+    _name = "stripe.invoice"
+    _description = "Stripe Invoice"
+    _inherit = ["connector.binding.mixin"]
+    _inherits = {"account.move": "odoo_id"}
+
+    _importer = "stripe.invoice.importer"
+    _batch_importer = "stripe.invoice.batch.importer"
+
+    backend_id = fields.Many2one(
+        "stripe.backend", required=True, ondelete="restrict", index=True
+    )
+    odoo_id = fields.Many2one(
+        "account.move", required=True, ondelete="cascade", index=True
+    )
+    backend_company_id = fields.Many2one(
+        related="backend_id.company_id", store=True, string="Backend company"
+    )
+    stripe_status = fields.Char(readonly=True)
+    payment_intents = fields.Char(
+        readonly=True, help="Stripe payment intents that paid this invoice."
+    )
+
+    _sql_constraints = BINDING_CONSTRAINTS
+
+
+class StripeInvoiceImporter(models.AbstractModel):
+    _name = "stripe.invoice.importer"
+    _inherit = "stripe.money.importer"
+    _description = "Stripe Invoice Importer"
+
+    _binding_model = "stripe.invoice"
+    _resource = "invoices"
+
+    def _skip_reason(self, backend, data):
+        if data.get("status") == "draft":
+            return "draft invoice: not posted until Stripe finalizes it"
+        return None
+
+    def _check_total(self, move, data):
+        expected = mappers.to_amount(data.get("total"), data.get("currency"))
+        if float_compare(
+            move.amount_total, expected, precision_rounding=move.currency_id.rounding
+        ):
+            raise AmountMismatch(
+                _(
+                    "Stripe invoice %(number)s totals %(stripe)s but the Odoo "
+                    "invoice computes %(odoo)s %(currency)s: check the tax mapping "
+                    "(inclusive or exclusive) of its tax rates.",
+                    number=data.get("number"),
+                    stripe=expected,
+                    odoo=move.amount_total,
+                    currency=move.currency_id.name,
+                ),
+                payload={"invoice": data["id"]},
+            )
+
+    def _create_entry(self, backend, external_id, data):
+        partner = self.env["stripe.customer"]._partner(backend, data.get("customer"))
+        vals = mappers.invoice_to_move(
+            data,
+            partner.id,
+            backend._currency(data["currency"]).id,
+            backend._tax_for_rate(),
+            self.env["stripe.product"]._product_resolver(backend),
+        )
+        binding = (
+            self.env[self._binding_model]
+            .with_company(backend.company_id)
+            .create({"backend_id": backend.id, "external_id": external_id, **vals})
+        )
+        self._check_total(binding.odoo_id, data)
+        if data.get("status") != "void":
+            self._check_lock(backend, vals["date"], journal=binding.journal_id)
+            binding.odoo_id.action_post()
+        return binding
+
+    def _follow_state(self, backend, binding, data):
+        status = data.get("status")
+        intents = mappers.invoice_payment_intents(data)
+        binding.write(
+            {"stripe_status": status, "payment_intents": ",".join(intents) or False}
+        )
+        move = binding.odoo_id
+        if status == "void":
+            return self._cancel_or_reverse(backend, move, _("Voided in Stripe"))
+        if status == "uncollectible":
+            return self._reverse_uncollectible(backend, move)
+        charges = self.env["stripe.charge"].search(
+            [("backend_id", "=", backend.id), ("payment_intent", "in", intents)]
+        )
+        if charges:
+            self._reconcile(move | charges.odoo_id.move_id)
+            return f"{status}: reconciled with {len(charges)} payment(s)"
+        return status
+
+    def _reverse_uncollectible(self, backend, move):
+        if move.reversal_move_ids or move.state != "posted":
+            return "uncollectible: already written off"
+        self._check_lock(backend, fields.Date.today(), journal=move.journal_id)
+        move._reverse_moves(
+            [{"ref": _("Uncollectible in Stripe"), "date": fields.Date.today()}],
+            cancel=True,
+        )
+        return "uncollectible: reversed"
+
+
+class StripeInvoiceBatchImporter(models.AbstractModel):
+    _name = "stripe.invoice.batch.importer"
+    _inherit = "stripe.money.batch.importer"
+    _description = "Stripe Invoice Batch Importer"
+
+    _binding_model = "stripe.invoice"
+    _importer = "stripe.invoice.importer"
+
+
+class StripeCreditNote(models.Model):
+    """Binding of an out_refund to a Stripe credit note."""
+
+    _name = "stripe.credit.note"
+    _description = "Stripe Credit Note"
+    _inherit = ["connector.binding.mixin"]
+    _inherits = {"account.move": "odoo_id"}
+
+    _importer = "stripe.credit.note.importer"
+    _batch_importer = "stripe.credit.note.batch.importer"
+
+    backend_id = fields.Many2one(
+        "stripe.backend", required=True, ondelete="restrict", index=True
+    )
+    odoo_id = fields.Many2one(
+        "account.move", required=True, ondelete="cascade", index=True
+    )
+    backend_company_id = fields.Many2one(
+        related="backend_id.company_id", store=True, string="Backend company"
+    )
+    stripe_status = fields.Char(readonly=True)
+
+    _sql_constraints = BINDING_CONSTRAINTS
+
+
+class StripeCreditNoteImporter(models.AbstractModel):
+    _name = "stripe.credit.note.importer"
+    _inherit = "stripe.money.importer"
+    _description = "Stripe Credit Note Importer"
+
+    _binding_model = "stripe.credit.note"
+    _resource = "credit_notes"
+
+    def _invoice_binding(self, backend, data):
+        invoices = self.env["stripe.invoice"]
+        binding = invoices._to_internal(backend, data.get("invoice"))
+        if not binding and data.get("invoice"):
+            self.env["stripe.invoice.importer"].run(backend, data["invoice"])
+            binding = invoices._to_internal(backend, data["invoice"])
+        return binding
+
+    def _create_entry(self, backend, external_id, data):
+        invoice = self._invoice_binding(backend, data)
+        partner = self.env["stripe.customer"]._partner(backend, data.get("customer"))
+        vals = mappers.credit_note_to_move(
+            data,
+            partner.id,
+            backend._currency(data["currency"]).id,
+            backend._tax_for_rate(),
+            invoice.odoo_id.id,
+        )
+        binding = (
+            self.env[self._binding_model]
+            .with_company(backend.company_id)
+            .create({"backend_id": backend.id, "external_id": external_id, **vals})
+        )
+        self.env["stripe.invoice.importer"]._check_total(binding.odoo_id, data)
+        self._check_lock(backend, vals["date"], journal=binding.journal_id)
+        binding.odoo_id.action_post()
+        if invoice:
+            self._reconcile(binding.odoo_id | invoice.odoo_id)
+        return binding
+
+    def _follow_state(self, backend, binding, data):
+        binding.stripe_status = data.get("status")
+        if data.get("status") == "void":
+            return self._cancel_or_reverse(
+                backend, binding.odoo_id, _("Credit note voided in Stripe")
+            )
+        return data.get("status") or "issued"
+
+
+class StripeCreditNoteBatchImporter(models.AbstractModel):
+    _name = "stripe.credit.note.batch.importer"
+    _inherit = "stripe.money.batch.importer"
+    _description = "Stripe Credit Note Batch Importer"
+
+    _binding_model = "stripe.credit.note"
+    _importer = "stripe.credit.note.importer"

@@ -1,0 +1,220 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, fields, models
+
+from odoo.addons.connector_base.exceptions import ConnectorRetryableError
+
+from . import mappers
+from .stripe_invoice import BINDING_CONSTRAINTS
+
+
+class StripeCharge(models.Model):
+    """Binding of an inbound account.payment to a succeeded Stripe charge."""
+
+    _name = "stripe.charge"
+    _description = "Stripe Payment"
+    _inherit = ["connector.binding.mixin"]
+    _inherits = {"account.payment": "odoo_id"}
+
+    _importer = "stripe.charge.importer"
+    _batch_importer = "stripe.charge.batch.importer"
+
+    backend_id = fields.Many2one(
+        "stripe.backend", required=True, ondelete="restrict", index=True
+    )
+    odoo_id = fields.Many2one(
+        "account.payment", required=True, ondelete="cascade", index=True
+    )
+    backend_company_id = fields.Many2one(
+        related="backend_id.company_id", store=True, string="Backend company"
+    )
+    payment_intent = fields.Char(readonly=True, index=True)
+    amount_refunded = fields.Monetary(readonly=True, currency_field="currency_id")
+
+    _sql_constraints = BINDING_CONSTRAINTS
+
+
+class StripePaymentImporterMixin(models.AbstractModel):
+    _name = "stripe.payment.importer.mixin"
+    _inherit = "stripe.money.importer"
+    _description = "Stripe Payment Importer (abstract)"
+
+    def _create_payment(self, backend, external_id, vals, extra=None):
+        self._check_lock(backend, vals["date"], has_tax=False)
+        binding = (
+            self.env[self._binding_model]
+            .with_company(backend.company_id)
+            .create(
+                {
+                    "backend_id": backend.id,
+                    "external_id": external_id,
+                    **vals,
+                    **(extra or {}),
+                }
+            )
+        )
+        binding.odoo_id.action_post()
+        return binding
+
+
+class StripeChargeImporter(models.AbstractModel):
+    _name = "stripe.charge.importer"
+    _inherit = "stripe.payment.importer.mixin"
+    _description = "Stripe Payment Importer"
+
+    _binding_model = "stripe.charge"
+    _resource = "charges"
+
+    def _skip_reason(self, backend, data):
+        if data.get("status") == "failed":
+            return self._record_failed(backend, data)
+        if data.get("status") != "succeeded" or not data.get("captured", True):
+            return f"payment {data.get('status')}: nothing received yet"
+        return None
+
+    def _record_failed(self, backend, data):
+        """Count a failed payment once on the customer's standing."""
+        decision = "failed payment recorded on the customer"
+        seen = self.env["connector.audit.line"].search_count(
+            [
+                ("backend_model", "=", backend._name),
+                ("backend_id", "=", backend.id),
+                ("external_id", "=", data["id"]),
+                ("match_decision", "=", decision),
+            ]
+        )
+        partner = self.env["stripe.customer"]._partner(backend, data.get("customer"))
+        if not seen and partner:
+            partner._stripe_record_failed_payment(data)
+        return decision
+
+    def _create_entry(self, backend, external_id, data):
+        partner = self.env["stripe.customer"]._partner(backend, data.get("customer"))
+        vals = mappers.charge_to_payment(
+            data,
+            partner.id,
+            backend._currency(data["currency"]).id,
+            backend.journal_id.id,
+        )
+        return self._create_payment(
+            backend,
+            external_id,
+            vals,
+            {"payment_intent": data.get("payment_intent") or False},
+        )
+
+    def _follow_state(self, backend, binding, data):
+        """Reconcile with the invoice first, then apply the refunds."""
+        binding.amount_refunded = mappers.to_amount(
+            data.get("amount_refunded"), data.get("currency")
+        )
+        invoices = self.env["stripe.invoice"].search(
+            [
+                ("backend_id", "=", backend.id),
+                ("payment_intents", "like", binding.payment_intent or "-"),
+            ]
+        )
+        if invoices:
+            self._reconcile(binding.odoo_id.move_id | invoices.odoo_id)
+            decision = _(
+                "reconciled with invoice %s", ", ".join(invoices.mapped("ref"))
+            )
+        else:
+            decision = _("received, no invoice in Stripe: customer credit")
+        for refund in (data.get("refunds") or {}).get("data") or []:
+            self.env["stripe.refund.importer"].run(backend, refund["id"], data=refund)
+        return decision
+
+
+class StripeChargeBatchImporter(models.AbstractModel):
+    _name = "stripe.charge.batch.importer"
+    _inherit = "stripe.money.batch.importer"
+    _description = "Stripe Payment Batch Importer"
+
+    _binding_model = "stripe.charge"
+    _importer = "stripe.charge.importer"
+
+
+class StripeRefund(models.Model):
+    """Binding of an outbound account.payment to a Stripe refund."""
+
+    _name = "stripe.refund"
+    _description = "Stripe Refund"
+    _inherit = ["connector.binding.mixin"]
+    _inherits = {"account.payment": "odoo_id"}
+
+    _importer = "stripe.refund.importer"
+    _batch_importer = "stripe.refund.batch.importer"
+
+    backend_id = fields.Many2one(
+        "stripe.backend", required=True, ondelete="restrict", index=True
+    )
+    odoo_id = fields.Many2one(
+        "account.payment", required=True, ondelete="cascade", index=True
+    )
+    backend_company_id = fields.Many2one(
+        related="backend_id.company_id", store=True, string="Backend company"
+    )
+    charge_id = fields.Many2one("stripe.charge", readonly=True, index=True)
+
+    _sql_constraints = BINDING_CONSTRAINTS
+
+
+class StripeRefundImporter(models.AbstractModel):
+    _name = "stripe.refund.importer"
+    _inherit = "stripe.payment.importer.mixin"
+    _description = "Stripe Refund Importer"
+
+    _binding_model = "stripe.refund"
+    _resource = "refunds"
+
+    def _skip_reason(self, backend, data):
+        if data.get("status") not in ("succeeded", "pending"):
+            return f"refund {data.get('status')}: no money left the balance"
+        return None
+
+    def _charge(self, backend, data):
+        """The refunded payment; a refund never posts before its charge."""
+        charges = self.env["stripe.charge"]
+        charge = charges._to_internal(backend, data.get("charge"))
+        if not charge and data.get("charge"):
+            self.env["stripe.charge.importer"].run(backend, data["charge"])
+            charge = charges._to_internal(backend, data["charge"])
+        if not charge:
+            raise ConnectorRetryableError(
+                f"Refund {data['id']} waits for its payment {data.get('charge')}",
+                seconds=60,
+            )
+        return charge
+
+    def _import_dependencies(self, backend, data):
+        self._charge(backend, data)
+
+    def _create_entry(self, backend, external_id, data):
+        charge = self._charge(backend, data)
+        vals = mappers.refund_to_payment(
+            data,
+            charge.partner_id.id,
+            backend._currency(data["currency"]).id,
+            backend.journal_id.id,
+        )
+        binding = self._create_payment(
+            backend, external_id, vals, {"charge_id": charge.id}
+        )
+        self._reconcile(binding.odoo_id.move_id | charge.odoo_id.move_id)
+        return binding
+
+    def _follow_state(self, backend, binding, data):
+        if data.get("status") in ("failed", "canceled"):
+            return self._cancel_or_reverse(
+                backend, binding.odoo_id.move_id, _("Refund failed in Stripe")
+            )
+        return data.get("status")
+
+
+class StripeRefundBatchImporter(models.AbstractModel):
+    _name = "stripe.refund.batch.importer"
+    _inherit = "stripe.money.batch.importer"
+    _description = "Stripe Refund Batch Importer"
+
+    _binding_model = "stripe.refund"
+    _importer = "stripe.refund.importer"
