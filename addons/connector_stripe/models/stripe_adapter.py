@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The only place that talks to Stripe, through the official client."""
 
-import hashlib
+import json
 import logging
 
 import stripe
@@ -30,10 +30,9 @@ EXPAND = {
 }
 
 
-def idempotency_key(binding_model, external_or_id, operation):
-    """Stable key for one operation on one binding: a retried job re-sends it."""
-    raw = f"{binding_model}:{external_or_id}:{operation}"
-    return "odoo-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+def plain(obj):
+    """A StripeObject as the JSON Stripe sent (decimals back to strings)."""
+    return json.loads(json.dumps(obj.to_dict(), default=str))
 
 
 class StripeAdapter(models.AbstractModel):
@@ -80,7 +79,7 @@ class StripeAdapter(models.AbstractModel):
             params["expand"] = ["tax_ids"]
         with self._guard(backend):
             obj = self._service(backend, resource).retrieve(external_id, params=params)
-        return obj.to_dict()
+        return plain(obj)
 
     def search_page(self, backend, resource, updated_since=None, cursor=None):
         params = {"limit": PAGE_SIZE}
@@ -92,7 +91,7 @@ class StripeAdapter(models.AbstractModel):
             params["starting_after"] = cursor
         with self._guard(backend):
             page = self._service(backend, resource).list(params=params)
-        records = [obj.to_dict() for obj in page.data]
+        records = [plain(obj) for obj in page.data]
         next_cursor = records[-1]["id"] if page.has_more and records else None
         return records, next_cursor
 
@@ -101,7 +100,7 @@ class StripeAdapter(models.AbstractModel):
             obj = self._service(backend, resource).create(
                 params=payload, options={"idempotency_key": idempotency_key}
             )
-        return obj.to_dict()
+        return plain(obj)
 
     def remote_write(
         self, backend, resource, external_id, payload, idempotency_key=None
@@ -112,7 +111,7 @@ class StripeAdapter(models.AbstractModel):
                 params=payload,
                 options={"idempotency_key": idempotency_key},
             )
-        return obj.to_dict()
+        return plain(obj)
 
     # ------------------------------------------------------------------
     # Errors
