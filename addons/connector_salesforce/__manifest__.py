@@ -7,9 +7,17 @@
     "website": "https://github.com/odoo-connector-suite/connectors",
     "author": "Odoo Connector Suite contributors",
     "license": "LGPL-3",
-    "depends": ["connector_base"],
+    "depends": ["connector_base", "sale_management"],
+    "external_dependencies": {"python": ["simple-salesforce", "requests"]},
     "data": [
+        "security/connector_salesforce_security.xml",
+        "security/ir.model.access.csv",
+        "views/salesforce_backend_views.xml",
+        "views/salesforce_binding_views.xml",
         "views/connector_salesforce_menus.xml",
+        "data/queue_job_channel_data.xml",
+        "data/queue_job_function_data.xml",
+        "data/connector_ownership_data.xml",
     ],
     "installable": True,
 }

@@ -1,0 +1,3 @@
+from . import test_mappers
+from . import test_adapter
+from . import test_scenario
