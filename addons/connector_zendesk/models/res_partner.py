@@ -7,7 +7,10 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     zendesk_bind_ids = fields.One2many(
-        "zendesk.organization", "odoo_id", string="Zendesk organizations"
+        "zendesk.organization",
+        "odoo_id",
+        string="Zendesk organizations",
+        groups="connector_base.connector_base_group_user",
     )
     zendesk_ticket_ids = fields.One2many(
         "zendesk.ticket", "partner_id", string="Zendesk tickets"

@@ -75,6 +75,8 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
             backend, bindings._name, [f"odoo:{bid}" for bid in bindings.ids]
         )
         payloads = self._payloads(bindings)
+        if backend._connector_is_preview():
+            return self._preview(backend, bindings, payloads)
         adapter = backend._get_adapter()
         self._bind_existing(
             backend, bindings.filtered(lambda b: not b.external_id), payloads
@@ -94,6 +96,19 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
             f"created {ok_created}, updated {ok_updated}, "
             f"unchanged {len(bindings) - len(to_create) - len(to_update)}"
         )
+
+    def _preview(self, backend, bindings, payloads):
+        changed = bindings.filtered(
+            lambda b: b.export_hash != payload_hash(payloads[b.id])
+        )
+        self.env["connector.audit.line"]._record_many(
+            backend,
+            "export",
+            "preview",
+            [{"binding": b, "changed": sorted(payloads[b.id])} for b in changed],
+            decision="batch: would export",
+        )
+        return f"preview: would export {len(changed)} organizations"
 
     def _bind_existing(self, backend, bindings, payloads):
         """Bind what a previous (failed) attempt already created; when Zendesk

@@ -168,6 +168,7 @@ class ZendeskMixin:
     def _run_jobs(self, trap, max_rounds=60):
         """Run trapped jobs until none is left; retried ones run again."""
         retried = 0
+        self.done_jobs = []
         for _round in range(max_rounds):
             jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
             if not jobs:
@@ -176,6 +177,7 @@ class ZendeskMixin:
                 try:
                     with self.env.cr.savepoint():
                         job.perform()
+                    self.done_jobs.append(job)
                 except RetryableJobError:
                     retried += 1
                     trap.enqueued_jobs.append(job)
