@@ -104,7 +104,10 @@ class TestWebhook(StripeCase, HttpCase):
         # every event delivered three more times, shuffled: all duplicates
         replay = list(self.events) * 3
         rng.shuffle(replay)
-        answers = {self._post(json.dumps(e, default=str).encode()).json()["status"] for e in replay}
+        answers = {
+            self._post(json.dumps(event, default=str).encode()).json()["status"]
+            for event in replay
+        }
         self.assertEqual(answers, {"duplicate"})
         self.assertFalse(self._run_jobs())
         self.assertEqual(self.env["account.move"].search_count([]), moves)
