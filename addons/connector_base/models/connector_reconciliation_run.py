@@ -158,8 +158,17 @@ class ConnectorReconciliationRun(models.Model):
                     known=", ".join(sources) or _("none"),
                 )
             )
+        fetched = time.perf_counter()
         lines = self._drift_lines(source)
+        compared = time.perf_counter()
         self._replace_lines(lines)
+        _logger.info(
+            "Reconciliation %s: sources %.2fs, compare %.2fs, lines %.2fs",
+            self.name,
+            fetched - started,
+            compared - fetched,
+            time.perf_counter() - compared,
+        )
         remote, odoo = source["remote"], source["odoo"]
         self.write(
             {

@@ -7,3 +7,4 @@ from . import test_webhook
 from . import test_security
 from . import test_masking
 from . import test_reconciliation
+from . import test_reconciliation_scale

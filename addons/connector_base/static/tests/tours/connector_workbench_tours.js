@@ -97,5 +97,14 @@ tours.add("connector_exception_bulk_ignore", {
             content: "Both left the 'To handle' list",
             trigger: "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:contains(cus_bulk_1)))",
         },
+        {
+            content: "The kanban shows what is left, grouped by class",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The third exception is still to handle",
+            trigger: ".o_kanban_view .o_kanban_group .o_kanban_record:contains(cus_bulk_3)",
+        },
     ],
 });
