@@ -53,6 +53,10 @@ class ZendeskOrganization(models.Model):
         ),
     ]
 
+    def action_export_now(self):
+        """Button: queue the refresh of these organizations."""
+        self._delay_export(self)
+
     def job_export_batch(self):
         """Full refresh of up to 100 organizations (bulk endpoints)."""
         return self.env["zendesk.organization.batch.exporter"].run(self)

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.connector_base.exceptions import RateLimited
@@ -51,3 +52,12 @@ class TestRateLimit(ZendeskMixin, TransactionCase):
             self.assertEqual(partner.zendesk_bind_ids.external_id, str(row["id"]))
             for key, value in self._expected(partner).items():
                 self.assertEqual(row["organization_fields"][key], value)
+
+    def test_oauth_and_refused_credentials(self):
+        self.backend.write({"oauth_token": "sandbox-oauth-token"})
+        self.backend.action_test_connection()
+        self.assertEqual(self.backend.state, "connected")
+        self.backend.write({"oauth_token": False, "api_token": "wrong"})
+        with self.assertRaisesRegex(UserError, "refused our credentials"):
+            self.backend.action_test_connection()
+        self.assertEqual(self.backend.state, "error")

@@ -103,3 +103,32 @@ class TestWebhook(ZendeskMixin, HttpCase):
         self.backend.job_process_event(self._events()[0])
         self.assertFalse(ticket.active)
         self.assertTrue(ticket.exists())
+
+    def test_merges_archive_never_delete(self):
+        self.assertEqual(self._post(self._event(1)).status_code, 200)
+        self.backend.job_process_event(self._events()[0])
+        ticket = self.env["zendesk.ticket"].search([("external_id", "=", "1")])
+        self.assertTrue(ticket.active)
+        self.assertEqual(self._post(self._event(1, "ticket.merged")).status_code, 200)
+        self.backend.job_process_event(self._events()[0])
+        self.assertFalse(ticket.active)
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Merged contact",
+                "parent_id": self.partner.id,
+                "email": "m@x.test",
+            }
+        )
+        user = self.env["zendesk.user"].create(
+            {"backend_id": self.backend.id, "odoo_id": contact.id, "external_id": "77"}
+        )
+        payload = dict(self._event(77, "user.deleted"), subject="zen:user:77")
+        self.assertEqual(self._post(payload).status_code, 200)
+        self.backend.job_process_event(self._events()[0])
+        self.assertFalse(user.active)
+        self.assertTrue(contact.active)
+
+    def test_unknown_event_is_stored_as_ignored(self):
+        payload = dict(self._event(1, "organization.tags_changed"))
+        self.assertEqual(self._post(payload).json()["status"], "ignored")
+        self.assertEqual(self._events().state, "ignored")
