@@ -38,21 +38,23 @@ class SalesforceMixin:
 
     @classmethod
     def _make_backend(cls, **extra):
+        return cls.env["salesforce.backend"].create(cls._backend_vals(**extra))
+
+    @classmethod
+    def _backend_vals(cls, **extra):
         creds = cls.server.credentials
-        return cls.env["salesforce.backend"].create(
-            {
-                "name": "Sandbox org",
-                "login_domain": cls.server.login_domain,
-                "ca_bundle": cls.server.ca_path,
-                "sf_username": creds.username,
-                "sf_password": creds.password,
-                "sf_security_token": creds.security_token,
-                "request_timeout": 10,
-                "state": "connected",
-                "sf_vat_field": "VAT_Number__c",
-                **extra,
-            }
-        )
+        return {
+            "name": "Sandbox org",
+            "login_domain": cls.server.login_domain,
+            "ca_bundle": cls.server.ca_path,
+            "sf_username": creds.username,
+            "sf_password": creds.password,
+            "sf_security_token": creds.security_token,
+            "request_timeout": 10,
+            "state": "connected",
+            "sf_vat_field": "VAT_Number__c",
+            **extra,
+        }
 
     def _now(self, backend=None):
         return (backend or self.backend).with_context(queue_job__no_delay=True)

@@ -66,8 +66,29 @@ class TestLeadToCash(SalesforceMixin, ScenarioAssertions, TransactionCase):
         super().setUpClass()
         cls._start_server(**SIZES)
         cls._ensure_chart()
+        cls._existing_partners()
         cls.backend = cls._make_backend()
         cls.backend.with_context(queue_job__no_delay=True).action_first_load()
+
+    @classmethod
+    def _existing_partners(cls):
+        """Two customers already in Odoo: one with the VAT number an account
+        carries, one with another account's name and website."""
+        first, second = sorted(cls.server.store.tables["Account"].records)[:2]
+        cls.server.store.update("Account", first, {"VAT_Number__c": "BE0477472701"})
+        account = cls.server.store.tables["Account"].records[second]
+        partners = cls.env["res.partner"]
+        cls.by_vat = partners.create(
+            {"name": "Old name", "is_company": True, "vat": "BE0477472701"}
+        )
+        cls.by_name = partners.create(
+            {
+                "name": account["Name"],
+                "is_company": True,
+                "website": account["Website"].replace("https://www.", "http://"),
+            }
+        )
+        cls.matched = {first: cls.by_vat, second: cls.by_name}
 
     def _client(self):
         return Salesforce(
@@ -98,6 +119,18 @@ class TestLeadToCash(SalesforceMixin, ScenarioAssertions, TransactionCase):
         self.assertEqual(
             contact.parent_id, self._binding("salesforce.account", account_id).odoo_id
         )
+
+    def test_existing_partners_are_matched_not_duplicated(self):
+        for external_id, partner in self.matched.items():
+            binding = self._binding("salesforce.account", external_id)
+            self.assertEqual(binding.odoo_id, partner)
+            line = self.env["connector.audit.line"].search(
+                [("external_id", "=", external_id), ("action", "=", "create")]
+            )
+            self.assertIn("matched existing partner", line.match_decision)
+        name = self._store("Account")[next(iter(self.matched))]["Name"]
+        self.assertEqual(self.by_vat.name, name)  # Salesforce owns the name
+        self.assertEqual(self.by_vat.vat, "BE0477472701")
 
     def test_second_sync_changes_nothing(self):
         models = [
