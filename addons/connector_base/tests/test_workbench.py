@@ -187,3 +187,91 @@ class TestWorkbench(WorkbenchCommon, TransactionCase):
         self.assertIn("Invalid data received", mail.body_html)
         self.assertTrue(exc.digest_sent)
         self.assertEqual(self.env["connector.exception"]._cron_daily_digest(), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardFigures(WorkbenchCommon, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_workbench()
+
+    def _card(self):
+        data = (
+            self.env["connector.dashboard"]
+            .with_user(self.accountant)
+            .get_dashboard_data()
+        )
+        return next(c for c in data["cards"] if c["backend_id"] == self.backend.id)
+
+    def test_health_figures(self):
+        bindings = self.env["connector.test.partner"]
+        queued = self.env["queue.job"].search_count(
+            [("channel", "=like", "root.connector.test%"), ("state", "=", "pending")]
+        )
+        bindings.with_delay().job_import_record(self.backend, "cus_q1")
+        done = bindings.with_delay().job_import_record(self.backend, "cus_q2")
+        failed = bindings.with_delay().job_import_record(self.backend, "cus_q3")
+        done.db_record().write({"state": "done"})
+        failed.db_record().write({"state": "failed"})
+        now = fields.Datetime.now()
+        self.env["connector.event"]._insert_once(
+            self.backend,
+            {
+                "source_event_id": "evt_lag",
+                "event_type": "customer.updated",
+                "object_ref": "cus_q1",
+                "source_ts": now - timedelta(seconds=8),
+                "payload": "{}",
+            },
+        )
+        self.env["connector.audit.line"]._record(
+            self.backend, "import", "create", external_id="cus_q4", decision="created"
+        )
+        self._exception("cus_q5")
+        card = self._card()
+        self.assertEqual(card["name"], "Workbench service")
+        self.assertEqual(card["queue_depth"], queued + 1)
+        self.assertGreaterEqual(card["queue_failed"], 1)
+        self.assertGreater(card["failure_rate"], 0.0)
+        self.assertGreaterEqual(card["webhook_lag"], 7.0)
+        self.assertLess(card["webhook_lag"], 60.0)
+        self.assertTrue(card["last_sync"])
+        self.assertEqual(card["open_exceptions"], 1)
+        self.assertEqual(card["drift_count"], 0)
+
+    def test_other_company_stays_hidden(self):
+        company_b = self.env["res.company"].create({"name": "Workbench B"})
+        backend_b = self.env["connector.test.backend"].create(
+            {"name": "B service", "company_id": company_b.id}
+        )
+        exc_b = self.env["connector.exception"]._record(
+            backend_b, "rate_limited", "Too many requests"
+        )
+        run_b = self.env["connector.reconciliation.run"].create(
+            {
+                **self.env["connector.reconciliation.run"]._backend_vals(backend_b),
+                "object_type": "customers",
+            }
+        )
+        accountant = self.accountant
+        self.assertFalse(
+            self.env["connector.exception"]
+            .with_user(accountant)
+            .search([("id", "=", exc_b.id)])
+        )
+        self.assertFalse(
+            self.env["connector.reconciliation.run"]
+            .with_user(accountant)
+            .search([("id", "=", run_b.id)])
+        )
+        names = [card["name"] for card in self._card_list()]
+        self.assertIn("Workbench service", names)
+        self.assertNotIn("B service", names)
+
+    def _card_list(self):
+        return (
+            self.env["connector.dashboard"]
+            .with_user(self.accountant)
+            .get_dashboard_data()["cards"]
+        )
