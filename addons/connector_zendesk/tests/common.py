@@ -150,12 +150,18 @@ class ZendeskMixin:
             if overdue
             else 0
         )
-        paid = invoices.filtered(lambda m: m.payment_state in ("paid", "in_payment"))
+        paid = self.env["account.payment"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("payment_type", "=", "inbound"),
+                ("state", "in", ("in_process", "paid")),
+            ]
+        )
         return {
             "open_balance": round(sum(open_inv.mapped("amount_residual")), 2),
             "overdue_amount": round(sum(overdue.mapped("amount_residual")), 2),
             "days_overdue": days,
-            "last_payment_date": self.today.isoformat() if paid else None,
+            "last_payment_date": max(paid.mapped("date")).isoformat() if paid else None,
             "credit_hold": bool(overdue) and days >= self.backend.credit_hold_days,
             "odoo_id": partner.id,
         }

@@ -82,6 +82,25 @@ class TestExport(ZendeskMixin, TransactionCase):
         self.assertEqual(fields["last_payment_date"], self.today.isoformat())
         self._assert_org_matches(partner)
 
+    def test_unreconcile_makes_it_overdue_again(self):
+        self._export_all()
+        partner = self.partners[3]  # overdue
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", partner.id), ("move_type", "=", "out_invoice")]
+        )
+        with trap_jobs() as trap:
+            self._pay(invoice)
+            self._run_jobs(trap)
+        self.assertEqual(
+            self._remote_org(partner)["organization_fields"]["overdue_amount"], 0
+        )
+        with trap_jobs() as trap:
+            invoice.line_ids.remove_move_reconcile()
+            self._run_jobs(trap)
+        fields = self._assert_org_matches(partner)["organization_fields"]
+        self.assertEqual(fields["overdue_amount"], invoice.amount_total)
+        self.assertTrue(fields["credit_hold"])
+
     def test_new_invoice_and_overdue_cron(self):
         self._export_all()
         partner = self.partners[1]  # current invoice, not overdue
