@@ -275,3 +275,22 @@ class TestDashboardFigures(WorkbenchCommon, TransactionCase):
             .with_user(self.accountant)
             .get_dashboard_data()["cards"]
         )
+
+    def test_server_actions_work_on_a_selection(self):
+        excs = self._exception("cus_sa1") | self._exception("cus_sa2")
+        action = self.env.ref("connector_base.connector_exception_server_action_ignore")
+        result = (
+            action.with_user(self.accountant)
+            .with_context(active_model=excs._name, active_ids=excs.ids)
+            .run()
+        )
+        self.assertEqual(result["res_model"], "connector.exception.ignore.wizard")
+        wizard = (
+            self.env[result["res_model"]]
+            .with_user(self.accountant)
+            .with_context(**result["context"])
+            .create({"reason": "Duplicates of cus_1"})
+        )
+        self.assertEqual(wizard.exception_ids, excs)
+        wizard.action_confirm()
+        self.assertEqual(excs.mapped("state"), ["ignored", "ignored"])
