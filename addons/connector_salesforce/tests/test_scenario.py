@@ -132,6 +132,33 @@ class TestLeadToCash(SalesforceMixin, ScenarioAssertions, TransactionCase):
         self.assertEqual(self.by_vat.name, name)  # Salesforce owns the name
         self.assertEqual(self.by_vat.vat, "BE0477472701")
 
+    def test_products_carry_the_standard_price(self):
+        entries = {
+            e["Product2Id"]: e["UnitPrice"]
+            for e in self._store("PricebookEntry").values()
+        }
+        products = self.env["salesforce.product"].search(
+            [("backend_id", "=", self.backend.id)]
+        )
+        self.assertEqual(len(products), SIZES["products"])
+        for product in products:
+            self.assertEqual(product.lst_price, entries[product.external_id])
+
+    def test_large_change_set_goes_through_bulk(self):
+        self.backend.bulk_threshold = 0  # any change is "large"
+        contact = self.env["salesforce.contact"].search(
+            [("backend_id", "=", self.backend.id)], limit=1
+        )
+        self._client().Contact.update(contact.external_id, {"LastName": "Bulked"})
+        jobs = len(self.server.jobs.jobs)
+        self._now().job_pull_page("Contact")
+        self.assertEqual(len(self.server.jobs.jobs), jobs + 1)
+        self.assertTrue(contact.name.endswith("Bulked"))
+        checkpoint = self.env["connector.checkpoint"]._get_or_create(
+            self.backend, "Contact"
+        )
+        self.assertEqual(checkpoint.state, "idle")
+
     def test_second_sync_changes_nothing(self):
         models = [
             "salesforce.account",
