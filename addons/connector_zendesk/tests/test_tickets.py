@@ -2,7 +2,7 @@
 import random
 import time
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -96,3 +96,20 @@ class TestTickets(ZendeskMixin, TransactionCase):
         self.server.limits.configure(export_limit=10)
         self._pull()
         self.assertEqual(len(self._tickets()), 20)
+
+    def test_salesperson_sees_tickets_on_partner(self):
+        self._seed(tickets=30)
+        self._pull()
+        user = new_test_user(self.env, login="zd_sales", groups="base.group_user")
+        partners = self.env["res.partner"].with_user(user)
+        arch = partners.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("zendesk_ticket_count", arch)
+        self.assertNotIn("zendesk_bind_ids", arch)
+        ticket = self._tickets().filtered("partner_id")[0]
+        partner = partners.browse(ticket.partner_id.id)
+        self.assertEqual(partner.zendesk_ticket_count, len(partner.zendesk_ticket_ids))
+        action = partner.action_open_zendesk_tickets()
+        self.assertEqual(
+            self.env["zendesk.ticket"].with_user(user).search_count(action["domain"]),
+            partner.zendesk_ticket_count,
+        )
