@@ -116,10 +116,12 @@ class ConnectorReconciliationRun(models.Model):
     @api.depends("backend_model", "backend_id", "object_type", "date_from", "date_to")
     def _compute_name(self):
         for run in self:
-            run.name = f"{run.service or ''} {run.object_type or ''} " + (
+            period = (
                 f"{run.date_from}"
-                + (f" → {run.date_to}" if run.date_to != run.date_from else "")
+                if run.date_to == run.date_from
+                else f"{run.date_from} → {run.date_to}"
             )
+            run.name = f"{run.service or ''} {run.object_type or ''} {period}".strip()
 
     @api.depends("backend_model")
     def _compute_service(self):

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import calendar
 import time
 from collections import Counter
 from datetime import timedelta
@@ -19,12 +20,9 @@ class ReconciliationSeed:
 
     @classmethod
     def _epochs(cls):
+        """Yesterday, yesterday noon (UTC epoch) and half an hour ago."""
         yesterday = fields.Date.today() - timedelta(days=1)
-        start = int(
-            fields.Datetime.to_datetime(fields.Date.to_string(yesterday)).timestamp()
-        )
-        # Odoo datetimes are naive UTC: build the epoch the same way.
-        start -= time.timezone if time.localtime().tm_isdst == 0 else time.altzone
+        start = calendar.timegm(yesterday.timetuple())
         return yesterday, start + NOON, int(time.time()) - 1800
 
     def _remote(self, cid, balance, created, **extra):
