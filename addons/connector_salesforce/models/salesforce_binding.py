@@ -25,6 +25,15 @@ class SalesforceBinding(models.AbstractModel):
         "Merged into (Salesforce Id)", readonly=True, copy=False
     )
 
+    def action_sf_reimport(self):
+        """Fetch the record from Salesforce again (queued, one job per record)."""
+        for binding in self:
+            self.with_delay(
+                identity_key=f"{self._name},{binding.backend_id.id},{binding.external_id}",
+                description=f"Re-import {binding.display_name} from Salesforce",
+            ).job_import_record(binding.backend_id, binding.external_id)
+        return self.backend_id[:1]._sf_notify(_("Re-import queued."))
+
     def _sf_archive_deleted(self, master_external_id=None):
         """Archive the binding and its record; tell the user why."""
         self.ensure_one()

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Invoice and payment status written back to Accounts and Opportunities."""
 
-from odoo import fields, models
+from odoo import _, fields, models
 
 from odoo.addons.connector_base.exceptions import RemoteRequestError
 from odoo.addons.connector_base.tools.masking import payload_hash
@@ -22,6 +22,12 @@ class SalesforceStatusMixin(models.AbstractModel):
 
     def _sf_status_invoices(self):
         raise NotImplementedError
+
+    def action_sf_send_status(self):
+        """Send this record's invoice and payment status now (queued)."""
+        self.sudo().write({"sf_status_pending": True})
+        self.backend_id._sf_delay_status_export()
+        return self.backend_id[:1]._sf_notify(_("Payment status write-back queued."))
 
     def _sf_status_rows(self):
         rows = []

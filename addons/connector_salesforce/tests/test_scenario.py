@@ -159,6 +159,28 @@ class TestLeadToCash(SalesforceMixin, ScenarioAssertions, TransactionCase):
         )
         self.assertEqual(checkpoint.state, "idle")
 
+    def test_record_buttons_queue_their_jobs(self):
+        contact = self.env["salesforce.contact"].search(
+            [("backend_id", "=", self.backend.id)], limit=1
+        )
+        contact.action_sf_reimport()
+        job = self.env["queue.job"].search(
+            [("method_name", "=", "job_import_record")], order="id desc", limit=1
+        )
+        self.assertEqual(job.args[1], contact.external_id)
+        self.assertEqual(job.channel, "root.connector.salesforce")
+        self.assertEqual(job.open_related_action()["res_id"], contact.id)
+        account = self.env["salesforce.account"].search(
+            [("backend_id", "=", self.backend.id)], limit=1
+        )
+        account.action_sf_send_status()
+        self.assertTrue(account.sf_status_pending)
+        self.assertTrue(
+            self.env["queue.job"].search(
+                [("identity_key", "=", f"sf-status:{self.backend.id}")]
+            )
+        )
+
     def test_second_sync_changes_nothing(self):
         models = [
             "salesforce.account",
