@@ -44,6 +44,12 @@ class ConnectorTestMixin:
 
     def setUp(self):
         super().setUp()
+        # These tests own the partner ownership matrix: rules shipped by the real
+        # integrations (Salesforce owns a partner's name) are set aside for the
+        # duration of the test transaction.
+        self.env["connector.ownership"].search(
+            [("model_id.model", "=", "res.partner")]
+        ).unlink()
         self.service.customers.clear()
         self.service.idempotency.clear()
         self.service.faults.reset()
