@@ -5,6 +5,7 @@ from odoo.addons.connector_base.exceptions import ConnectorError
 from odoo.addons.connector_base.tools.masking import payload_hash
 
 from . import mappers
+from .salesforce_partner_services import BATCH_CONTEXT
 
 
 class ConvertedOpportunityChanged(ConnectorError):
@@ -167,7 +168,8 @@ class SalesforceOpportunityBatchImporter(models.AbstractModel):
         importer._import_page_dependencies(backend, records)
         refs = importer._refs(backend, records)
         return super(
-            SalesforceOpportunityBatchImporter, self.with_context(sf_refs=refs)
+            SalesforceOpportunityBatchImporter,
+            self.with_context(sf_refs=refs, **BATCH_CONTEXT),
         ).run(backend, records, event=event)
 
     def _create_batch(self, backend, to_create):

@@ -5,6 +5,10 @@ from odoo import api, models
 
 from . import mappers
 
+# Page imports create hundreds of partners at once: no "created" chatter note
+# and no follower row per record (the audit line records the creation).
+BATCH_CONTEXT = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
+
 
 class SalesforceImporterMixin(models.AbstractModel):
     """Reference lookups shared by the Salesforce importers.
@@ -149,7 +153,8 @@ class SalesforceAccountBatchImporter(models.AbstractModel):
         )
         refs = importer._refs(backend, records)
         result = super(
-            SalesforceAccountBatchImporter, self.with_context(sf_refs=refs)
+            SalesforceAccountBatchImporter,
+            self.with_context(sf_refs=refs, **BATCH_CONTEXT),
         ).run(backend, records, event=event)
         self._link_page_parents(backend, records, refs)
         return result
@@ -257,5 +262,6 @@ class SalesforceContactBatchImporter(models.AbstractModel):
         )
         refs = importer._refs(backend, records)
         return super(
-            SalesforceContactBatchImporter, self.with_context(sf_refs=refs)
+            SalesforceContactBatchImporter,
+            self.with_context(sf_refs=refs, **BATCH_CONTEXT),
         ).run(backend, records, event=event)
