@@ -95,6 +95,13 @@ class StripeAdapter(models.AbstractModel):
         next_cursor = records[-1]["id"] if page.has_more and records else None
         return records, next_cursor
 
+    def payout_transactions(self, backend, payout_id):
+        """Every balance transaction a payout settled (all pages)."""
+        params = {"limit": PAGE_SIZE, "payout": payout_id}
+        with self._guard(backend):
+            pages = self._service(backend, "balance_transactions").list(params=params)
+            return [plain(txn) for txn in pages.auto_paging_iter()]
+
     def remote_create(self, backend, resource, payload, idempotency_key=None):
         with self._guard(backend):
             obj = self._service(backend, resource).create(

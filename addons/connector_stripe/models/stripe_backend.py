@@ -28,6 +28,8 @@ EVENT_ROUTES = {
     "charge.refunded": ("stripe.charge", "import"),
     "refund.created": ("stripe.refund", "import"),
     "refund.updated": ("stripe.refund", "import"),
+    "payout.paid": ("stripe.payout", "import"),
+    "payout.updated": ("stripe.payout", "import"),
 }
 # Backfill order: dependencies first, so page jobs rarely fetch one by one.
 BACKFILL_OBJECTS = (
@@ -37,6 +39,7 @@ BACKFILL_OBJECTS = (
     ("credit_notes", "stripe.credit.note"),
     ("charges", "stripe.charge"),
     ("refunds", "stripe.refund"),
+    ("payouts", "stripe.payout"),
 )
 EVENTS = ("events", "stripe.event.feed")
 
@@ -66,6 +69,13 @@ class StripeBackend(models.Model):
     )
     fee_account_id = fields.Many2one(
         "account.account", "Stripe fees account", check_company=True
+    )
+    payout_journal_id = fields.Many2one(
+        "account.journal",
+        "Payout bank journal",
+        domain="[('type', '=', 'bank'), ('company_id', '=', company_id)]",
+        help="Your real bank account. Each Stripe payout becomes one statement "
+        "line here, reconciled with the payout's clearing entry.",
     )
     dispute_account_id = fields.Many2one(
         "account.account", "Disputed funds account", check_company=True
@@ -141,10 +151,23 @@ class StripeBackend(models.Model):
         """Account where Stripe payments land before the payout."""
         self.ensure_one()
         line = self.journal_id.inbound_payment_method_line_ids[:1]
-        return (
-            line.payment_account_id
-            or self.company_id.account_journal_payment_debit_account_id
-        )
+        if line.payment_account_id:
+            return line.payment_account_id
+        chart = self.env["account.chart.template"].with_company(self.company_id)
+        return chart.ref("account_journal_payment_debit_account_id", False)
+
+    def _transfer_account(self):
+        """Account between the Stripe balance and the bank during a payout."""
+        self.ensure_one()
+        account = self.company_id.transfer_account_id
+        if not account:
+            raise ConfigurationError(
+                _(
+                    "Set the internal transfer account of %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+        return account
 
     @api.model
     def _currency(self, code):

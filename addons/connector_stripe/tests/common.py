@@ -53,6 +53,9 @@ class StripeCase:
         cls.journal = cls.env["account.journal"].create(
             {"name": "Stripe", "code": "STRP", "type": "bank"}
         )
+        cls.bank_journal = cls.env["account.journal"].create(
+            {"name": "Bank (payouts)", "code": "BNKP", "type": "bank"}
+        )
         account = cls.env["account.account"]
         cls.fee_account = account.create(
             {"name": "Stripe fees", "code": "626100", "account_type": "expense"}
@@ -75,6 +78,7 @@ class StripeCase:
                 "state": "connected",
                 "journal_id": cls.journal.id,
                 "fee_account_id": cls.fee_account.id,
+                "payout_journal_id": cls.bank_journal.id,
                 "dispute_account_id": cls.dispute_account.id,
             }
         )

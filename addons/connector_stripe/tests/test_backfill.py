@@ -43,6 +43,7 @@ class TestBackfill(StripeCase, TransactionCase):
                 "stripe.credit.note",
                 "stripe.charge",
                 "stripe.refund",
+                "stripe.payout",
             )
         }, self._odoo_receivables()
 
@@ -69,6 +70,29 @@ class TestBackfill(StripeCase, TransactionCase):
         self.assertEqual(len(moves), len(paid))
         states = set(moves.mapped("payment_state"))
         self.assertLessEqual(states, {"paid", "in_payment", "reversed"}, states)
+
+    def test_every_payout_line_reconciles(self):
+        paid = [p for p in self._all("payouts") if p["status"] == "paid"]
+        payouts = self.env["stripe.payout"].search(
+            [("backend_id", "=", self.backend.id)]
+        )
+        self.assertEqual(len(payouts), len(paid))
+        self.assertTrue(payouts)
+        for payout in payouts:
+            self.assertEqual(payout.state, "posted")
+            reconcilable = payout.line_ids.filtered("account_id.reconcile")
+            if not payout.statement_line_id:  # other currency: matched by hand
+                reconcilable -= reconcilable.filtered(
+                    lambda line: line.account_id == self.env.company.transfer_account_id
+                )
+            self.assertTrue(reconcilable)
+            self.assertTrue(all(reconcilable.mapped("reconciled")), payout.ref)
+            fees = payout.line_ids.filtered(
+                lambda line: line.account_id == self.fee_account
+            )
+            self.assertTrue(fees)
+            if payout.currency_id == self.env.company.currency_id:
+                self.assertTrue(payout.statement_line_id.is_reconciled)
 
     def test_replaying_everything_three_times_changes_nothing(self):
         before = self._state()

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
+import requests
 import stripe
 
 from odoo.tests import TransactionCase, tagged
@@ -256,3 +257,46 @@ class TestMoney(StripeCase, TransactionCase):
         self._import("stripe.invoice", invoice.id)
         self.assertEqual(self._binding("stripe.invoice", invoice.id).state, "posted")
         self.assertFalse(self._exceptions("locked_period"))
+
+    def test_payout_groups_transactions_fees_and_bank_line(self):
+        customer = self._customer()
+        for amount in (10000, 2500):
+            self.client.payment_intents.create(
+                params={
+                    "amount": amount,
+                    "currency": "usd",
+                    "customer": customer.id,
+                    "confirm": True,
+                    "payment_method": "pm_card_visa",
+                }
+            )
+        answer = requests.post(
+            f"{self.server.url}/_sandbox/stripe/payouts",
+            json={"currency": "usd"},
+            timeout=10,
+        )
+        self.assertEqual(answer.status_code, 200, answer.text)
+        payout = self.client.payouts.list(params={"limit": 1}).data[0]
+        self._import("stripe.payout", payout.id)
+        entry = self._binding("stripe.payout", payout.id)
+        self.assertEqual(entry.state, "posted")
+        txns = [t for t in self._all_txns(payout.id) if t["type"] != "payout"]
+        self.assertEqual(entry.transaction_count, len(txns))
+        self.assertGreaterEqual(len(txns), 2)
+        fees = entry.line_ids.filtered(lambda line: line.account_id == self.fee_account)
+        expected_fees = sum(t["fee"] for t in txns) / 100
+        self.assertAlmostEqual(sum(fees.mapped("debit")), expected_fees, places=2)
+        self.assertEqual(sum(t["net"] for t in txns), payout.amount)
+        self.assertTrue(
+            all(entry.line_ids.filtered("account_id.reconcile").mapped("reconciled"))
+        )
+        self.assertTrue(entry.statement_line_id.is_reconciled)
+        self.assertAlmostEqual(entry.statement_line_id.amount, payout.amount / 100)
+
+    def _all_txns(self, payout_id):
+        return [
+            txn.to_dict()
+            for txn in self.client.balance_transactions.list(
+                params={"limit": 100, "payout": payout_id}
+            ).auto_paging_iter()
+        ]
