@@ -17,7 +17,6 @@
         "views/connector_salesforce_menus.xml",
         "data/queue_job_channel_data.xml",
         "data/queue_job_function_data.xml",
-        "data/connector_ownership_data.xml",
     ],
     "installable": True,
 }

@@ -132,6 +132,16 @@ class SalesforceBackend(models.Model):
     product_count = fields.Integer(compute="_compute_counts")
     order_count = fields.Integer(compute="_compute_counts")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Connecting Salesforce makes it the system of record of customer
+        identity: the default ownership rules are created with the first
+        backend (not at install, so a database without Salesforce keeps its
+        other connectors' partner updates)."""
+        backends = super().create(vals_list)
+        self.env["connector.ownership"].sudo()._salesforce_default_rules()
+        return backends
+
     def _compute_counts(self):
         names = {
             "account_count": "salesforce.account",

@@ -216,6 +216,9 @@ class TestLeadToCash(SalesforceMixin, ScenarioAssertions, TransactionCase):
             [("external_id", "=", account.external_id), ("action", "=", "update")]
         )
         self.assertIn("name", line.changed_fields)
+        rules = self.env["connector.ownership"]._rules_for("res.partner")
+        self.assertEqual(rules["name"].owner, "salesforce")
+        self.assertEqual(rules["property_payment_term_id"].owner, "odoo")
 
     def test_paying_an_invoice_writes_status_back(self):
         binding = self.env["salesforce.opportunity"].search(
