@@ -6,6 +6,7 @@ from . import stripe_product
 from . import stripe_money_importer
 from . import stripe_invoice
 from . import stripe_payment
+from . import stripe_dispute
 from . import stripe_payout
 from . import stripe_event_feed
 from . import connector_ownership

@@ -28,6 +28,11 @@ EVENT_ROUTES = {
     "charge.refunded": ("stripe.charge", "import"),
     "refund.created": ("stripe.refund", "import"),
     "refund.updated": ("stripe.refund", "import"),
+    "charge.dispute.created": ("stripe.dispute", "import"),
+    "charge.dispute.updated": ("stripe.dispute", "import"),
+    "charge.dispute.closed": ("stripe.dispute", "import"),
+    "charge.dispute.funds_withdrawn": ("stripe.dispute", "import"),
+    "charge.dispute.funds_reinstated": ("stripe.dispute", "import"),
     "payout.paid": ("stripe.payout", "import"),
     "payout.updated": ("stripe.payout", "import"),
 }
@@ -39,6 +44,7 @@ BACKFILL_OBJECTS = (
     ("credit_notes", "stripe.credit.note"),
     ("charges", "stripe.charge"),
     ("refunds", "stripe.refund"),
+    ("disputes", "stripe.dispute"),
     ("payouts", "stripe.payout"),
 )
 EVENTS = ("events", "stripe.event.feed")
@@ -79,6 +85,12 @@ class StripeBackend(models.Model):
     )
     dispute_account_id = fields.Many2one(
         "account.account", "Disputed funds account", check_company=True
+    )
+    dispute_loss_account_id = fields.Many2one(
+        "account.account",
+        "Lost disputes account",
+        check_company=True,
+        help="Expense account of lost disputes; the fees account when empty.",
     )
     tax_map_ids = fields.One2many("stripe.tax.map", "backend_id", "Tax mapping")
     customer_ids = fields.One2many("stripe.customer", "backend_id")
@@ -155,6 +167,10 @@ class StripeBackend(models.Model):
             return line.payment_account_id
         chart = self.env["account.chart.template"].with_company(self.company_id)
         return chart.ref("account_journal_payment_debit_account_id", False)
+
+    def _dispute_loss_account(self):
+        self.ensure_one()
+        return self.dispute_loss_account_id or self.fee_account_id
 
     def _transfer_account(self):
         """Account between the Stripe balance and the bank during a payout."""

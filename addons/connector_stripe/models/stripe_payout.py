@@ -79,14 +79,29 @@ class StripePayoutImporter(models.AbstractModel):
             counterpart = binding.move_id.line_ids.filtered(
                 lambda line, acc=account: line.account_id == acc
             )
-        elif txn.get("reporting_category") == "dispute" and backend.dispute_account_id:
-            account = backend.dispute_account_id
+        elif str(source).startswith("dp_"):
+            return self._dispute_lines(backend, txn, currency, account)
         lines = [self._line(account, -amount, currency, f"{txn['type']} {source}")]
         if fee:
             lines.append(
                 self._line(backend.fee_account_id, fee, currency, f"Fee {source}")
             )
         return lines, counterpart
+
+    def _dispute_lines(self, backend, txn, currency, account):
+        """A dispute movement: net on the clearing account, matching the
+        dispute's own entry (which already carries the fee)."""
+        disputes = self.env["stripe.dispute"]
+        binding = disputes._to_internal(backend, txn["source"])
+        if not binding:
+            self.env["stripe.dispute.importer"].run(backend, txn["source"])
+            binding = disputes._to_internal(backend, txn["source"])
+        net = mappers.to_amount(txn["net"], txn["currency"])
+        name = f"{txn['type']} {txn['source']} {txn['id']}"
+        counterpart = binding._clearing_lines().filtered(
+            lambda line: not line.reconciled and line.amount_currency == net
+        )[:1]
+        return [self._line(account, -net, currency, name)], counterpart
 
     @staticmethod
     def _line(account, amount, currency, name):

@@ -284,7 +284,10 @@ class TestMoney(StripeCase, TransactionCase):
         self.assertEqual(entry.transaction_count, len(txns))
         self.assertGreaterEqual(len(txns), 2)
         fees = entry.line_ids.filtered(lambda line: line.account_id == self.fee_account)
-        expected_fees = sum(t["fee"] for t in txns) / 100
+        # dispute fees sit on the dispute's own entry
+        expected_fees = (
+            sum(t["fee"] for t in txns if not t["source"].startswith("dp_")) / 100
+        )
         self.assertAlmostEqual(sum(fees.mapped("debit")), expected_fees, places=2)
         self.assertEqual(sum(t["net"] for t in txns), payout.amount)
         self.assertTrue(
@@ -300,3 +303,51 @@ class TestMoney(StripeCase, TransactionCase):
                 params={"limit": 100, "payout": payout_id}
             ).auto_paging_iter()
         ]
+
+    def _dispute(self):
+        intent = self.client.payment_intents.create(
+            params={
+                "amount": 10000,
+                "currency": "usd",
+                "customer": self._customer().id,
+                "confirm": True,
+                "payment_method": "pm_card_createDispute",
+            }
+        )
+        return self.client.disputes.list(params={"payment_intent": intent.id}).data[0]
+
+    def test_dispute_created_won_lost(self):
+        dispute = self._dispute()
+        self._import("stripe.dispute", dispute.id)
+        binding = self._binding("stripe.dispute", dispute.id)
+        by_account = {line.account_id: line.balance for line in binding.line_ids}
+        self.assertAlmostEqual(by_account[self.dispute_account], 100.0)
+        self.assertAlmostEqual(by_account[self.fee_account], 15.0)
+        self.assertEqual(len(binding.activity_ids), 1)
+        self.client.disputes.update(
+            dispute.id, params={"evidence": {"uncategorized_text": "winning_evidence"}}
+        )
+        self._import("stripe.dispute", dispute.id)
+        self.assertEqual(binding.stripe_status, "won")
+        self.assertAlmostEqual(
+            sum(
+                (binding.odoo_id | binding.won_move_id)
+                .line_ids.filtered(lambda line: line.account_id == self.dispute_account)
+                .mapped("balance")
+            ),
+            0.0,
+        )
+        self.assertFalse(binding.activity_ids)
+        lost = self._dispute()
+        self.client.disputes.update(
+            lost.id, params={"evidence": {"uncategorized_text": "losing_evidence"}}
+        )
+        self._import("stripe.dispute", lost.id)
+        lost_binding = self._binding("stripe.dispute", lost.id)
+        self.assertEqual(lost_binding.stripe_status, "lost")
+        self.assertAlmostEqual(
+            lost_binding.lost_move_id.line_ids.filtered(
+                lambda line: line.account_id == self.fee_account
+            ).balance,
+            100.0,
+        )
