@@ -2,10 +2,12 @@ from . import stripe_adapter
 from . import stripe_backend
 from . import stripe_tax_map
 from . import stripe_customer
+from . import res_partner
 from . import stripe_product
 from . import stripe_money_importer
 from . import stripe_invoice
 from . import stripe_payment
+from . import stripe_subscription
 from . import stripe_dispute
 from . import stripe_payout
 from . import stripe_event_feed

@@ -251,3 +251,43 @@ def dispute_fee(data):
         for txn in data.get("balance_transactions") or []
         if isinstance(txn, dict) and txn.get("amount", 0) < 0
     )
+
+
+# ----------------------------------------------------------------------
+# Subscriptions
+# ----------------------------------------------------------------------
+MONTHS_PER = {"day": 12 / 365.0, "week": 12 / 52.0, "month": 1.0, "year": 12.0}
+
+
+def subscription_mrr(data):
+    """Monthly recurring revenue of a subscription, in currency units."""
+    if data.get("status") not in ("active", "trialing", "past_due"):
+        return 0.0
+    total = 0.0
+    for item in (data.get("items") or {}).get("data") or []:
+        price = item.get("price") or {}
+        recurring = price.get("recurring") or {}
+        months = MONTHS_PER.get(recurring.get("interval"), 1.0) * (
+            recurring.get("interval_count") or 1
+        )
+        amount = to_amount(price.get("unit_amount"), price.get("currency"))
+        total += amount * (item.get("quantity") or 1) / months
+    return round(total, 2)
+
+
+def subscription_to_vals(data, partner_id, product_id, currency_id):
+    items = (data.get("items") or {}).get("data") or []
+    first = items[0] if items else {}
+    price = first.get("price") or {}
+    return {
+        "partner_id": partner_id,
+        "product_id": product_id or False,
+        "currency_id": currency_id,
+        "status": data.get("status"),
+        "plan": price.get("nickname") or price.get("id") or False,
+        "quantity": sum(item.get("quantity") or 1 for item in items),
+        "current_period_start": epoch(first.get("current_period_start")),
+        "current_period_end": epoch(first.get("current_period_end")),
+        "cancel_at_period_end": bool(data.get("cancel_at_period_end")),
+        "mrr": subscription_mrr(data),
+    }

@@ -28,6 +28,9 @@ EVENT_ROUTES = {
     "charge.refunded": ("stripe.charge", "import"),
     "refund.created": ("stripe.refund", "import"),
     "refund.updated": ("stripe.refund", "import"),
+    "customer.subscription.created": ("stripe.subscription", "import"),
+    "customer.subscription.updated": ("stripe.subscription", "import"),
+    "customer.subscription.deleted": ("stripe.subscription", "import"),
     "charge.dispute.created": ("stripe.dispute", "import"),
     "charge.dispute.updated": ("stripe.dispute", "import"),
     "charge.dispute.closed": ("stripe.dispute", "import"),
@@ -40,6 +43,7 @@ EVENT_ROUTES = {
 BACKFILL_OBJECTS = (
     ("customers", "stripe.customer"),
     ("products", "stripe.product"),
+    ("subscriptions", "stripe.subscription.feed"),
     ("invoices", "stripe.invoice"),
     ("credit_notes", "stripe.credit.note"),
     ("charges", "stripe.charge"),

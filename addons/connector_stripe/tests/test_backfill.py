@@ -61,6 +61,11 @@ class TestBackfill(StripeCase, TransactionCase):
         self.assertEqual(counts["stripe.charge"], len(charges))
         self.assertEqual(counts["stripe.refund"], self.counts["refunds"])
         self.assertEqual(counts["stripe.credit.note"], self.counts["credit_notes"])
+        subscriptions = self.env["stripe.subscription"].search(
+            [("backend_id", "=", self.backend.id)]
+        )
+        self.assertEqual(len(subscriptions), self.counts["subscriptions"])
+        self.assertTrue(all(subscriptions.mapped("partner_id")))
 
     def test_paid_invoices_are_reconciled(self):
         paid = [i["id"] for i in self._all("invoices") if i["status"] == "paid"]

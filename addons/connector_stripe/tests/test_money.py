@@ -351,3 +351,34 @@ class TestMoney(StripeCase, TransactionCase):
             ).balance,
             100.0,
         )
+
+    def test_subscription_status_mrr_and_partner_history(self):
+        monthly = self.client.prices.create(
+            params={
+                "product": self.product.id,
+                "currency": "eur",
+                "unit_amount": 1000,
+                "recurring": {"interval": "month"},
+            }
+        )
+        sub = self.client.subscriptions.create(
+            params={
+                "customer": self._customer().id,
+                "items": [{"price": monthly.id, "quantity": 3}],
+            }
+        )
+        importer = self.env["stripe.subscription.importer"]
+        importer.run(self.backend, sub.id)
+        record = self.env["stripe.subscription"]._to_internal(self.backend, sub.id)
+        self.assertEqual((record.status, record.quantity), ("active", 3))
+        self.assertAlmostEqual(record.mrr, 30.0)
+        self.assertEqual(record.product_id.name, "Pro plan")
+        partner = record.partner_id
+        self.assertEqual(partner.stripe_subscription_count, 1)
+        self.client.subscriptions.cancel(sub.id)
+        importer.run(self.backend, sub.id)
+        importer.run(self.backend, sub.id)  # unchanged: no second message
+        self.assertEqual(record.status, "canceled")
+        self.assertEqual(record.mrr, 0.0)
+        history = partner.message_ids.filtered(lambda m: sub.id in (m.body or ""))
+        self.assertEqual(len(history), 2)
