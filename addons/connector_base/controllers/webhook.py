@@ -15,6 +15,26 @@ def _json_response(status, body):
     return request.make_json_response(body, status=status)
 
 
+def _checked_meta(meta):
+    """The event's identity, refused (ValueError -> 400) unless it is made of
+    scalars: a signed body can still carry an object where an id belongs."""
+    event_id = meta["source_event_id"]
+    if (
+        not isinstance(event_id, str | int)
+        or isinstance(event_id, bool)
+        or (not str(event_id).strip())
+    ):
+        raise ValueError("event id missing or not a scalar")
+    for key in ("event_type", "object_ref"):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str | int):
+            raise ValueError(f"{key} is not a scalar")
+    return {
+        **meta,
+        "object_ref": str(meta["object_ref"]) if meta.get("object_ref") else None,
+    }
+
+
 class ConnectorWebhookController(http.Controller):
     """Thin webhook endpoint: verify, store once, enqueue, answer.
 
@@ -47,7 +67,7 @@ class ConnectorWebhookController(http.Controller):
             return _json_response(403, {"error": "forbidden"})
         try:
             data = json.loads(raw_body)
-            meta = backend._connector_parse_event(data, headers)
+            meta = _checked_meta(backend._connector_parse_event(data, headers))
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             return self._malformed(env, backend, raw_body, err)
         return self._store_and_enqueue(env, backend, data, meta)
@@ -84,7 +104,7 @@ class ConnectorWebhookController(http.Controller):
         vals = {
             "source_event_id": str(meta["source_event_id"]),
             "event_type": meta.get("event_type"),
-            "object_ref": meta.get("object_ref") and str(meta["object_ref"]),
+            "object_ref": meta["object_ref"],
             "source_ts": meta.get("source_ts"),
             "payload": mask_json(data, secrets=secrets),
         }
