@@ -61,10 +61,31 @@ class StripeInvoiceImporter(models.AbstractModel):
         return None
 
     def _check_total(self, move, data):
+        """Stripe's total wins: a rounding difference of at most one cent per
+        line (Stripe rounds taxes on amounts it derived itself, e.g. credit
+        notes) becomes an explicit 'Stripe rounding' line; more is an error."""
         expected = mappers.to_amount(data.get("total"), data.get("currency"))
-        if float_compare(
-            move.amount_total, expected, precision_rounding=move.currency_id.rounding
-        ):
+        rounding = move.currency_id.rounding
+        diff = move.currency_id.round(expected - move.amount_total)
+        lines = len(move.invoice_line_ids)
+        if diff and abs(diff) <= rounding * max(lines, 1) + rounding / 2:
+            move.write(
+                {
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": _("Stripe rounding"),
+                                "quantity": 1,
+                                "price_unit": diff,
+                                "tax_ids": [(6, 0, [])],
+                            },
+                        )
+                    ]
+                }
+            )
+        if float_compare(move.amount_total, expected, precision_rounding=rounding):
             raise AmountMismatch(
                 _(
                     "Stripe invoice %(number)s totals %(stripe)s but the Odoo "
