@@ -1,5 +1,6 @@
 from . import connector_heartbeat
 from . import connector_backend_ref_mixin
+from . import connector_record_ref_mixin
 from . import connector_backend_mixin
 from . import connector_backend_jobs
 from . import connector_binding_mixin

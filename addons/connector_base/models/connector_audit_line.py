@@ -7,7 +7,7 @@ class ConnectorAuditLine(models.Model):
 
     _name = "connector.audit.line"
     _description = "Connector Audit Line"
-    _inherit = ["connector.backend.ref.mixin"]
+    _inherit = ["connector.backend.ref.mixin", "connector.record.ref.mixin"]
     _order = "id desc"
 
     date = fields.Datetime(default=fields.Datetime.now, readonly=True, index=True)
@@ -32,15 +32,6 @@ class ConnectorAuditLine(models.Model):
     )
     binding_model = fields.Char(readonly=True)
     binding_id = fields.Many2oneReference(model_field="binding_model", readonly=True)
-    res_model = fields.Char("Odoo model", readonly=True, index=True)
-    res_id = fields.Many2oneReference(
-        model_field="res_model", readonly=True, index=True
-    )
-    record_ref = fields.Reference(
-        selection="_selection_record_ref",
-        compute="_compute_record_ref",
-        string="Odoo record",
-    )
     external_id = fields.Char(readonly=True, index=True)
     changed_fields = fields.Char(readonly=True)
     blocked_fields = fields.Char(readonly=True)
@@ -48,22 +39,6 @@ class ConnectorAuditLine(models.Model):
     event_id = fields.Many2one("connector.event", readonly=True, index="btree_not_null")
     job_uuid = fields.Char("Job UUID", readonly=True)
     match_decision = fields.Char(readonly=True)
-
-    @api.model
-    def _selection_record_ref(self):
-        return [
-            (model.model, model.name)
-            for model in self.env["ir.model"].sudo().search([])
-        ]
-
-    @api.depends("res_model", "res_id")
-    def _compute_record_ref(self):
-        for line in self:
-            line.record_ref = (
-                f"{line.res_model},{line.res_id}"
-                if line.res_model in self.env and line.res_id
-                else False
-            )
 
     @api.model
     def _line_vals(

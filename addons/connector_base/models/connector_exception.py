@@ -55,7 +55,12 @@ class ConnectorException(models.Model):
 
     _name = "connector.exception"
     _description = "Connector Exception"
-    _inherit = ["connector.backend.ref.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "connector.backend.ref.mixin",
+        "connector.record.ref.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -72,13 +77,6 @@ class ConnectorException(models.Model):
     )
     binding_model = fields.Char(readonly=True, index=True)
     external_id = fields.Char(readonly=True, index=True)
-    res_model = fields.Char("Odoo model", readonly=True)
-    res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
-    record_ref = fields.Reference(
-        selection="_selection_record_ref",
-        compute="_compute_record_ref",
-        string="Odoo record",
-    )
     event_id = fields.Many2one("connector.event", readonly=True)
     job_uuid = fields.Char("Job UUID", readonly=True)
     payload = fields.Text("Masked payload", readonly=True)
@@ -155,19 +153,6 @@ class ConnectorException(models.Model):
                 _load_json(self.env, rec.payload_edited), dict
             ):
                 raise ValidationError(_("The edited payload must be a JSON object."))
-
-    @api.model
-    def _selection_record_ref(self):
-        return self.env["connector.audit.line"]._selection_record_ref()
-
-    @api.depends("res_model", "res_id")
-    def _compute_record_ref(self):
-        for rec in self:
-            rec.record_ref = (
-                f"{rec.res_model},{rec.res_id}"
-                if rec.res_model in self.env and rec.res_id
-                else False
-            )
 
     @api.model
     def _record(
