@@ -20,10 +20,13 @@ class ReconciliationSeed:
 
     @classmethod
     def _epochs(cls):
-        """Yesterday, yesterday noon (UTC epoch) and half an hour ago."""
+        """Yesterday, yesterday noon (UTC epoch) and a recent moment of today:
+        half an hour ago, but never before today's midnight (runs just after
+        midnight would otherwise put it in yesterday)."""
         yesterday = fields.Date.today() - timedelta(days=1)
         start = calendar.timegm(yesterday.timetuple())
-        return yesterday, start + NOON, int(time.time()) - 1800
+        recent = max(int(time.time()) - 1800, start + 86400)
+        return yesterday, start + NOON, recent
 
     def _remote(self, cid, balance, created, **extra):
         extra.setdefault("currency", "usd")
