@@ -145,8 +145,12 @@ ensure_venv() {
     log "installing Odoo's requirements (python-ldap left out: only auth_ldap needs it)"
     grep -viE '^\s*python-ldap' "$ODOO_SRC/requirements.txt" > "$CONNECTOR_VENV/odoo-requirements.txt"
     "${pip_c[@]}" -r "$CONNECTOR_VENV/odoo-requirements.txt"
-    log "installing Odoo from $ODOO_SRC (editable, compat mode)"
-    "${pip_c[@]}" --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat
+    log "installing Odoo from $ODOO_SRC (editable, compat mode; log: var/pip-odoo.log)"
+    mkdir -p "$VAR_DIR"
+    # setuptools prints hundreds of packaging warnings for Odoo's tree: keep them in a log.
+    "${pip_c[@]}" --no-deps -e "$ODOO_SRC" --config-settings editable_mode=compat \
+        >"$VAR_DIR/pip-odoo.log" 2>&1 \
+        || { tail -n 40 "$VAR_DIR/pip-odoo.log" >&2; die "installing Odoo failed (var/pip-odoo.log)"; }
     log "installing the suite's requirements"
     "${pip_c[@]}" -r "$REPO_ROOT/requirements.txt"
     echo "$want" > "$stamp_file"
