@@ -5,6 +5,7 @@ from . import stripe_customer
 from . import res_partner
 from . import stripe_product
 from . import stripe_money_importer
+from . import stripe_binding_mixin
 from . import stripe_invoice
 from . import stripe_payment
 from . import stripe_subscription

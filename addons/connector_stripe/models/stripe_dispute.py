@@ -2,7 +2,6 @@
 from odoo import _, fields, models
 
 from . import mappers
-from .stripe_invoice import BINDING_CONSTRAINTS
 
 
 class StripeDispute(models.Model):
@@ -15,26 +14,18 @@ class StripeDispute(models.Model):
 
     _name = "stripe.dispute"
     _description = "Stripe Dispute"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"account.move": "odoo_id"}
 
     _importer = "stripe.dispute.importer"
     _batch_importer = "stripe.dispute.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "account.move", required=True, ondelete="cascade", index=True
-    )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
     )
     stripe_status = fields.Char(readonly=True)
     won_move_id = fields.Many2one("account.move", readonly=True)
     lost_move_id = fields.Many2one("account.move", readonly=True)
-
-    _sql_constraints = BINDING_CONSTRAINTS
 
     def _clearing_lines(self):
         moves = self.odoo_id | self.won_move_id

@@ -5,46 +5,25 @@ from odoo.tools import float_compare
 from ..exceptions import AmountMismatch
 from . import mappers
 
-BINDING_CONSTRAINTS = [
-    (
-        "backend_external_uniq",
-        "unique(backend_id, external_id)",
-        "This Stripe object is already bound on this backend.",
-    ),
-    (
-        "backend_odoo_uniq",
-        "unique(backend_id, odoo_id)",
-        "This entry is already bound to a Stripe object of this account.",
-    ),
-]
-
 
 class StripeInvoice(models.Model):
     """Binding of an out_invoice to a finalized Stripe invoice."""
 
     _name = "stripe.invoice"
     _description = "Stripe Invoice"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"account.move": "odoo_id"}
 
     _importer = "stripe.invoice.importer"
     _batch_importer = "stripe.invoice.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "account.move", required=True, ondelete="cascade", index=True
-    )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
     )
     stripe_status = fields.Char(readonly=True)
     payment_intents = fields.Char(
         readonly=True, help="Stripe payment intents that paid this invoice."
     )
-
-    _sql_constraints = BINDING_CONSTRAINTS
 
 
 class StripeInvoiceImporter(models.AbstractModel):
@@ -163,24 +142,16 @@ class StripeCreditNote(models.Model):
 
     _name = "stripe.credit.note"
     _description = "Stripe Credit Note"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"account.move": "odoo_id"}
 
     _importer = "stripe.credit.note.importer"
     _batch_importer = "stripe.credit.note.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "account.move", required=True, ondelete="cascade", index=True
     )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
     stripe_status = fields.Char(readonly=True)
-
-    _sql_constraints = BINDING_CONSTRAINTS
 
 
 class StripeCreditNoteImporter(models.AbstractModel):

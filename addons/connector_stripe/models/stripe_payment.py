@@ -4,7 +4,6 @@ from odoo import _, fields, models
 from odoo.addons.connector_base.exceptions import ConnectorRetryableError
 
 from . import mappers
-from .stripe_invoice import BINDING_CONSTRAINTS
 
 
 class StripeCharge(models.Model):
@@ -12,25 +11,17 @@ class StripeCharge(models.Model):
 
     _name = "stripe.charge"
     _description = "Stripe Payment"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"account.payment": "odoo_id"}
 
     _importer = "stripe.charge.importer"
     _batch_importer = "stripe.charge.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "account.payment", required=True, ondelete="cascade", index=True
     )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
     payment_intent = fields.Char(readonly=True, index=True)
     amount_refunded = fields.Monetary(readonly=True, currency_field="currency_id")
-
-    _sql_constraints = BINDING_CONSTRAINTS
 
 
 class StripePaymentImporterMixin(models.AbstractModel):
@@ -139,24 +130,16 @@ class StripeRefund(models.Model):
 
     _name = "stripe.refund"
     _description = "Stripe Refund"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"account.payment": "odoo_id"}
 
     _importer = "stripe.refund.importer"
     _batch_importer = "stripe.refund.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "account.payment", required=True, ondelete="cascade", index=True
     )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
     charge_id = fields.Many2one("stripe.charge", readonly=True, index=True)
-
-    _sql_constraints = BINDING_CONSTRAINTS
 
 
 class StripeRefundImporter(models.AbstractModel):

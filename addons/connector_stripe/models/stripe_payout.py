@@ -4,7 +4,6 @@ from odoo.tools import float_compare
 
 from ..exceptions import AmountMismatch
 from . import mappers
-from .stripe_invoice import BINDING_CONSTRAINTS
 
 SOURCE_BINDINGS = {"charge": "stripe.charge", "refund": "stripe.refund"}
 
@@ -20,25 +19,17 @@ class StripePayout(models.Model):
 
     _name = "stripe.payout"
     _description = "Stripe Payout"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"account.move": "odoo_id"}
 
     _importer = "stripe.payout.importer"
     _batch_importer = "stripe.payout.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "account.move", required=True, ondelete="cascade", index=True
     )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
     statement_line_id = fields.Many2one("account.bank.statement.line", readonly=True)
     transaction_count = fields.Integer(readonly=True)
-
-    _sql_constraints = BINDING_CONSTRAINTS
 
 
 class StripePayoutImporter(models.AbstractModel):
