@@ -3,10 +3,10 @@ from odoo import fields, models
 
 
 class StripeBindingMixin(models.AbstractModel):
-    """What every Stripe money binding shares: its Stripe account, that
-    account's company (for the multi-company record rules) and the two
-    uniqueness rules. The concrete binding declares ``odoo_id`` and
-    ``_inherits`` (an entry or a payment)."""
+    """What every Stripe binding shares: its Stripe account, that account's
+    company (for the multi-company record rules) and the two uniqueness rules.
+    The concrete binding declares ``odoo_id`` and ``_inherits`` (a partner, a
+    product, an entry or a payment)."""
 
     _name = "stripe.binding.mixin"
     _inherit = ["connector.binding.mixin"]
@@ -28,6 +28,6 @@ class StripeBindingMixin(models.AbstractModel):
         (
             "backend_odoo_uniq",
             "unique(backend_id, odoo_id)",
-            "This entry is already bound to a Stripe object of this account.",
+            "This Odoo record is already bound to a Stripe object of this account.",
         ),
     ]

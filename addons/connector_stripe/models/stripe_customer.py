@@ -9,36 +9,17 @@ class StripeCustomer(models.Model):
 
     _name = "stripe.customer"
     _description = "Stripe Customer"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"res.partner": "odoo_id"}
 
     _importer = "stripe.customer.importer"
     _exporter = "stripe.customer.exporter"
     _batch_importer = "stripe.customer.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "res.partner", required=True, ondelete="cascade", index=True
     )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
     active = fields.Boolean(default=True)
-
-    _sql_constraints = [
-        (
-            "backend_external_uniq",
-            "unique(backend_id, external_id)",
-            "This Stripe customer is already bound on this backend.",
-        ),
-        (
-            "backend_odoo_uniq",
-            "unique(backend_id, odoo_id)",
-            "This partner is already bound to a customer of this Stripe account.",
-        ),
-    ]
 
     def write(self, vals):
         """Explicit export trigger: a user edit re-exports the customer."""

@@ -9,34 +9,15 @@ class StripeProduct(models.Model):
 
     _name = "stripe.product"
     _description = "Stripe Product"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["stripe.binding.mixin"]
     _inherits = {"product.product": "odoo_id"}
 
     _importer = "stripe.product.importer"
     _batch_importer = "stripe.product.batch.importer"
 
-    backend_id = fields.Many2one(
-        "stripe.backend", required=True, ondelete="restrict", index=True
-    )
     odoo_id = fields.Many2one(
         "product.product", required=True, ondelete="cascade", index=True
     )
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
-
-    _sql_constraints = [
-        (
-            "backend_external_uniq",
-            "unique(backend_id, external_id)",
-            "This Stripe product is already bound on this backend.",
-        ),
-        (
-            "backend_odoo_uniq",
-            "unique(backend_id, odoo_id)",
-            "This product is already bound to a product of this Stripe account.",
-        ),
-    ]
 
     @api.model
     def _product_resolver(self, backend):

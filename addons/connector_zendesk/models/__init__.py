@@ -2,6 +2,7 @@ from . import zendesk_backend_settings
 from . import zendesk_backend
 from . import zendesk_adapter
 from . import zendesk_standing
+from . import zendesk_binding_mixin
 from . import zendesk_organization
 from . import zendesk_organization_services
 from . import zendesk_user

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import api, models
 
 from .zendesk_backend import BATCH_SIZE
 
@@ -18,7 +18,7 @@ class ZendeskOrganization(models.Model):
 
     _name = "zendesk.organization"
     _description = "Zendesk Organization Binding"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["zendesk.binding.mixin"]
     _inherits = {"res.partner": "odoo_id"}
 
     _exporter = "zendesk.organization.exporter"
@@ -28,30 +28,6 @@ class ZendeskOrganization(models.Model):
         "job_export_batch",
         "job_export_contacts",
     )
-
-    backend_id = fields.Many2one(
-        "zendesk.backend", required=True, ondelete="restrict", index=True
-    )
-    odoo_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True
-    )
-    active = fields.Boolean(default=True, help="Archived when deleted in Zendesk.")
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
-
-    _sql_constraints = [
-        (
-            "backend_external_uniq",
-            "unique(backend_id, external_id)",
-            "This Zendesk organization is already bound on this backend.",
-        ),
-        (
-            "backend_odoo_uniq",
-            "unique(backend_id, odoo_id)",
-            "This partner is already bound on this backend.",
-        ),
-    ]
 
     def action_export_now(self):
         """Button: queue the refresh of these organizations."""

@@ -11,32 +11,8 @@ class ZendeskUser(models.Model):
 
     _name = "zendesk.user"
     _description = "Zendesk User Binding"
-    _inherit = ["connector.binding.mixin"]
+    _inherit = ["zendesk.binding.mixin"]
     _inherits = {"res.partner": "odoo_id"}
-
-    backend_id = fields.Many2one(
-        "zendesk.backend", required=True, ondelete="restrict", index=True
-    )
-    odoo_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True
-    )
-    active = fields.Boolean(default=True, help="Archived when deleted in Zendesk.")
-    backend_company_id = fields.Many2one(
-        related="backend_id.company_id", store=True, string="Backend company"
-    )
-
-    _sql_constraints = [
-        (
-            "backend_external_uniq",
-            "unique(backend_id, external_id)",
-            "This Zendesk user is already bound on this backend.",
-        ),
-        (
-            "backend_odoo_uniq",
-            "unique(backend_id, odoo_id)",
-            "This contact is already bound on this backend.",
-        ),
-    ]
 
     @api.model
     def _export_contacts(self, backend, organizations):
