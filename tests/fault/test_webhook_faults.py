@@ -1,4 +1,5 @@
-"""Webhooks delivered 3 times and shuffled; an endpoint outage then the pull."""
+"""Webhooks delivered 3 times and shuffled; a burst drained by one job under
+5xx; an endpoint outage then the pull."""
 
 import random
 import time
@@ -9,6 +10,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
+from odoo.addons.queue_job.tests.common import trap_jobs
 
 OBJECTS = 40
 OUTAGE_CHANGES = 30  # updated during the outage
@@ -83,6 +85,43 @@ class TestWebhookFaults(WebhookMixin, HttpCase):
         self.assertEqual(len(events), OBJECTS)
         self.assertEqual(set(events.mapped("state")), {"done"})
         self.assertEqual(count, OBJECTS)
+
+    def test_burst_drained_by_one_job_failures_get_their_own(self):
+        """A burst makes one job (the first event's), which applies the others;
+        an event whose fetch fails (5xx) gets a job of its own and its retries."""
+        now = int(time.time())
+        for index in range(OBJECTS):
+            self.service.put(f"cus_b{index:03d}", f"Burst {index}", now - 100)
+        bodies = [
+            fake.event_body(f"evt_burst_{index}", f"cus_b{index:03d}", now - 50)
+            for index in range(OBJECTS)
+        ]
+        answers = [self._post(body) for body in bodies]
+        self.assertEqual({a.status_code for a in answers}, {200})
+        events = self._events().sorted("id")
+        self.assertEqual(events.filtered("dispatched"), events[:1])
+        self.service.faults.update(rate_5xx=0.3)
+        with trap_jobs() as trap:
+            self._perform(lambda: self.backend.job_process_event(events[0]))
+            own_jobs = list(trap.enqueued_jobs)
+            for job in own_jobs:
+                self._perform(job.perform)
+        injected = self.service.stats()["faults"]
+        self.service.faults.reset()
+        count = self.assert_converged()
+        report(
+            "burst of webhooks drained by one job, 30% 5xx",
+            events=len(events),
+            jobs_at_intake=1,
+            own_jobs_after_failure=len(own_jobs),
+            retries=self.retries,
+            injected=injected,
+            records=count,
+        )
+        self.assertTrue(own_jobs, "30% 5xx: some events must have failed once")
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.assertEqual(count, OBJECTS)
+        self.assertEqual(len(events.filtered("dispatched")), 1 + len(own_jobs))
 
     def test_endpoint_down_an_hour_then_incremental_pull(self):
         start = int(time.time()) - 4 * 3600

@@ -100,25 +100,26 @@ class ConnectorWebhookController(http.Controller):
         return _json_response(400, {"error": "malformed payload"})
 
     def _store_and_enqueue(self, env, backend, data, meta):
+        """One INSERT; a job only when none of the backend's waits to start."""
         secrets = backend._connector_secrets()
+        events = env["connector.event"].with_company(backend.company_id)
+        waiting_job = events._waiting_job(backend)
         vals = {
             "source_event_id": str(meta["source_event_id"]),
             "event_type": meta.get("event_type"),
             "object_ref": meta["object_ref"],
             "source_ts": meta.get("source_ts"),
             "payload": mask_json(data, secrets=secrets),
+            "dispatched": not waiting_job,
         }
-        event = (
-            env["connector.event"]
-            .with_company(backend.company_id)
-            ._insert_once(backend, vals)
-        )
+        event = events._insert_once(backend, vals)
         if event is None:
             return _json_response(200, {"status": "duplicate"})
         if not backend._connector_event_route(event.event_type):
             event._finish("ignored", f"no handler for '{event.event_type}'")
             return _json_response(200, {"status": "ignored", "id": event.id})
-        event._enqueue(backend)
+        if not waiting_job:
+            event._enqueue(backend)
         _logger.info(
             "Webhook event %s stored: %s",
             event.id,

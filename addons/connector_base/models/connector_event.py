@@ -6,6 +6,9 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# Events a job applies on top of its own (see ``_drain``).
+DRAIN_BATCH = 200
+
 
 class ConnectorEvent(models.Model):
     """Webhook inbox: one row per source event, unique per backend.
@@ -14,6 +17,11 @@ class ConnectorEvent(models.Model):
     delivery is a no-op that still answers 200. Processing re-fetches the
     object (the inbox never trusts a webhook body for business data) and a
     guard on the source timestamp skips events older than what was applied.
+
+    Dispatch is batched: an event gets a job of its own (``dispatched``) only
+    when its backend has no event job waiting to start; otherwise that waiting
+    job applies it too (``_drain``). A burst of webhooks thus costs a few jobs,
+    not one per event, and the request only inserts a row.
     """
 
     _name = "connector.event"
@@ -50,6 +58,11 @@ class ConnectorEvent(models.Model):
     )
     result = fields.Char(readonly=True)
     received_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    dispatched = fields.Boolean(
+        readonly=True,
+        help="A job was enqueued for this event; it also applies the events of "
+        "the same account received while it waited to start.",
+    )
     processed_at = fields.Datetime(readonly=True)
 
     _sql_constraints = [
@@ -88,16 +101,81 @@ class ConnectorEvent(models.Model):
         found = self.env.cr.fetchone()
         return self.browse(found[0]) if found else None
 
+    @api.model
+    def _waiting_job(self, backend):
+        """Id of an event job of ``backend`` not started yet, or None.
+
+        The job row is share-locked until this transaction commits: queue_job's
+        runner cannot mark it enqueued (an UPDATE) before the event this request
+        inserts is committed, so the job's snapshot sees the event. A job
+        locked by the runner is skipped: the caller then enqueues its own.
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT job.id FROM connector_event event JOIN queue_job job "
+                "ON job.identity_key = 'connector.event,' || event.id "
+                "WHERE event.backend_model = %s AND event.backend_id = %s "
+                "AND event.state = 'pending' AND event.dispatched "
+                "AND job.state = 'pending' "
+                "AND (job.eta IS NULL OR job.eta <= (now() AT TIME ZONE 'UTC')) "
+                "ORDER BY event.id DESC LIMIT 1 "
+                "FOR SHARE OF job SKIP LOCKED",
+                backend._name,
+                backend.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
     def _enqueue(self, backend):
         self.ensure_one()
+        if not self.dispatched:
+            self.dispatched = True
         return backend.with_delay(
             identity_key=f"connector.event,{self.id}",
             description=f"Webhook {self.event_type} {self.object_ref or ''}",
         ).job_process_event(self)
 
     def _process(self, backend):
-        """Apply this event; called by ``backend.job_process_event``."""
+        """Apply this event, then the events of the same backend that came in
+        without a job of their own; called by ``backend.job_process_event``."""
         self.ensure_one()
+        result = self._process_one(backend)
+        if self.dispatched:
+            self._drain(backend)
+        return result
+
+    def _drain(self, backend, limit=DRAIN_BATCH):
+        """Apply up to ``limit`` pending, undispatched events of ``backend``,
+        oldest first, claimed with ``FOR UPDATE SKIP LOCKED`` (a concurrent
+        job takes others). Each runs in a savepoint: one that raises gets a
+        job of its own (and its retries) instead. When more are left, the
+        oldest of them gets a job, which drains the rest."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM connector_event WHERE backend_model = %s "
+                "AND backend_id = %s AND state = 'pending' AND NOT dispatched "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                backend._name,
+                backend.id,
+                limit + 1,
+            )
+        )
+        events = self.browse(row[0] for row in self.env.cr.fetchall())
+        for event in events[:limit]:
+            try:
+                with self.env.cr.savepoint():
+                    event._process_one(backend)
+            except Exception as err:  # noqa: BLE001 - retried in a job of its own
+                _logger.info(
+                    "Event %s left to its own job: %s", event.id, err.__class__.__name__
+                )
+                event._enqueue(backend)
+        if len(events) > limit:
+            events[limit]._enqueue(backend)
+        return min(len(events), limit)
+
+    def _process_one(self, backend):
         if self.state != "pending":
             return f"event already {self.state}"
         route = backend._connector_event_route(self.event_type)
