@@ -130,7 +130,7 @@ class Db:
         return rows[0][0] if rows else None
 
 
-def database_ready(conf, database):
+def database_ready(conf, database, modules=MODULES):
     admin = Db(conf)
     if not admin.value("SELECT 1 FROM pg_database WHERE datname = %s", (database,)):
         return False
@@ -139,18 +139,22 @@ def database_ready(conf, database):
         installed = db.value(
             "SELECT count(*) FROM ir_module_module "
             "WHERE name = ANY(%s) AND state = 'installed'",
-            (MODULES.split(","),),
+            (modules.split(","),),
         )
     except psycopg2.Error:
         return False
-    return installed == len(MODULES.split(","))
+    return installed == len(modules.split(","))
 
 
-def modules_fingerprint():
+def _module_folder(name):
+    folder = REPO / "addons" / name
+    return folder if folder.exists() else REPO / "tests" / "addons" / name
+
+
+def modules_fingerprint(modules=MODULES):
     """Hash of the installed addons' code and data: a change means ``-u``."""
     digest = hashlib.sha1()
-    folders = (REPO / "addons/connector_base", REPO / "tests/addons/connector_test")
-    for folder in folders:
+    for folder in map(_module_folder, modules.split(",")):
         for path in sorted(folder.rglob("*")):
             code = path.suffix in (".py", ".xml", ".csv")
             if code and "tests" not in path.parts[-2:]:
@@ -159,21 +163,22 @@ def modules_fingerprint():
     return digest.hexdigest()
 
 
-def ensure_database(conf, database, log=print):
-    """Install connector_base + connector_test in ``database``, or update it when
-    their code changed since the last run; reuse it as is otherwise."""
+def ensure_database(conf, database, log=print, modules=MODULES):
+    """Install ``modules`` (connector_base + a workload's addon) in ``database``,
+    or update them when their code changed since the last run; reuse it as is
+    otherwise."""
     stamp = Path(conf).parent / "modules.sha1"
-    fingerprint = modules_fingerprint()
-    if database_ready(conf, database):
+    fingerprint = modules_fingerprint(modules)
+    if database_ready(conf, database, modules):
         if stamp.exists() and stamp.read_text() == fingerprint:
             return False
         action, verb = "-u", "updating"
     else:
         action, verb = "-i", "installing"
-    log(f"{verb} {MODULES} in {database} ...")
+    log(f"{verb} {modules} in {database} ...")
     started = time.perf_counter()
     subprocess.run(
-        [str(ODOO_BIN), "-c", str(conf), "-d", database, action, MODULES]
+        [str(ODOO_BIN), "-c", str(conf), "-d", database, action, modules]
         + ["--without-demo=all", "--stop-after-init", "--workers=0"],
         check=True,
         timeout=900,

@@ -79,6 +79,8 @@ def run_jobs_phase(ctx, label, enqueue, size):
         "jobs": states,
         "rss": server.rss(),
     }
+    if hasattr(workload, "check"):
+        result["check"] = workload.check(db, backend_id)
     log(f"{label}: {result}")
     return result
 
@@ -99,6 +101,9 @@ def bench_size(ctx, size):
             "seconds": round(raw_seconds, 2),
             "records_per_s": round(counts["records"] / raw_seconds, 1),
         }
+        if hasattr(workload, "check"):
+            raw["check"] = workload.check(ctx["db"], raw_backend)
+            raw["expected"] = workload.expected(service)
         log(f"raw ORM: {raw}")
         pipeline = run_jobs_phase(
             ctx,
@@ -237,7 +242,9 @@ def parse_args(argv=None):
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--naive-max", type=int, default=10**9)
     parser.add_argument("--workload", default="connector_test")
-    parser.add_argument("--db", default="bf_bench")
+    parser.add_argument("--db", help="database (default bf_bench, bf_<workload>)")
+    parser.add_argument("--workers", type=int, default=2, help="Odoo HTTP workers")
+    parser.add_argument("--channels", default="root:2", help="queue_job channels")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--json", default="bench-results.json")
     return parser.parse_args(argv)
@@ -245,16 +252,24 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    sizes = [int(s) for s in (args.sizes or str(args.size)).split(",")]
+    sizes = [int(s) for s in (args.sizes or str(args.size)).split(",") if int(s)]
     workload = load_workload(args.workload)
-    conf = harness.write_config(args.db)
-    harness.ensure_database(conf, args.db, log=log)
+    if not args.db:
+        args.db = (
+            "bf_bench" if workload.name == "connector_test" else f"bf_{workload.name}"
+        )
+    conf = harness.write_config(args.db, workers=args.workers, channels=args.channels)
+    harness.ensure_database(conf, args.db, log=log, modules=workload.modules)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "workload": workload.name,
         "database": args.db,
-        "settings": {"workers": 2, "channels": "root:2", "page_size": args.page_size},
+        "settings": {
+            "workers": args.workers,
+            "channels": args.channels,
+            "page_size": args.page_size,
+        },
     }
     ctx = {
         "db": harness.Db(conf, args.db),
@@ -265,7 +280,7 @@ def main(argv=None):
         "timeout": args.timeout,
         "webhook_objects": args.webhooks,
     }
-    log(f"starting odoo (workers=2) on {args.db}")
+    log(f"starting odoo (workers={args.workers}, {args.channels}) on {args.db}")
     with harness.OdooServer(conf, args.db) as server:
         ctx["server"] = server
         report["backfill"] = [bench_size(ctx, size) for size in sizes]
