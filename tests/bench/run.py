@@ -232,6 +232,18 @@ def scaling(rows):
     }
 
 
+def _cancel_leftovers(db):
+    """Jobs an interrupted earlier run left unfinished would compete with the
+    measured ones once the runner starts: cancel them (benchmark database)."""
+    left = db.value(
+        "WITH gone AS (UPDATE queue_job SET state = 'cancelled' "
+        "WHERE state = ANY(%s) RETURNING 1) SELECT count(*) FROM gone",
+        (list(UNFINISHED),),
+    )
+    if left:
+        log(f"cancelled {left} unfinished job(s) left by an earlier run")
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=2000)
@@ -280,6 +292,7 @@ def main(argv=None):
         "timeout": args.timeout,
         "webhook_objects": args.webhooks,
     }
+    _cancel_leftovers(ctx["db"])
     log(f"starting odoo (workers={args.workers}, {args.channels}) on {args.db}")
     with harness.OdooServer(conf, args.db) as server:
         ctx["server"] = server

@@ -77,6 +77,7 @@ def test_bench_smoke_stripe_invoices(tmp_path):
         f"--size={STRIPE_SIZE}",
         f"--webhooks={STRIPE_SIZE}",
         "--db=bf_smoke_stripe",
+        "--channels=root:2,root.connector.stripe:1",
     )
     row = report["backfill"][0]
     expected = row["raw_orm"]["expected"]
