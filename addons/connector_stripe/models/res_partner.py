@@ -3,6 +3,10 @@ from odoo import _, api, fields, models
 
 from . import mappers
 
+# Subscriptions that still bill the customer, most relevant first; any other
+# status (canceled, incomplete_expired) only counts when nothing else exists.
+LIVE_STATUSES = ("active", "past_due", "unpaid", "trialing", "paused", "incomplete")
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -56,6 +60,55 @@ class ResPartner(models.Model):
                     reason=charge.get("failure_message") or charge.get("failure_code"),
                 )
             )
+
+    def _connector_subscription_standing(self):
+        """Tier, status and renewal date of each customer's Stripe subscription.
+
+        Read by support integrations (connector_zendesk's organization fields)
+        through this hook; the ``getattr`` keeps the chain working whichever
+        module loads first. Per commercial partner the most relevant
+        subscription wins: a live one before an ended one (in the order of
+        ``LIVE_STATUSES``), then the one whose period ends last. The tier is
+        the product's name (else the price's nickname); the renewal date is the
+        period end, empty when the subscription ends instead of renewing.
+        """
+        parent = getattr(super(), "_connector_subscription_standing", None)
+        result = parent() if parent else {}
+        partners = self.commercial_partner_id
+        subscriptions = (
+            self.env["stripe.subscription"]
+            .sudo()
+            .search([("partner_id", "child_of", partners.ids)])
+        )
+        best = {}
+        for sub in subscriptions:
+            key = sub.partner_id.commercial_partner_id.id
+            if key not in best or self._stripe_rank(sub) > self._stripe_rank(best[key]):
+                best[key] = sub
+        for partner in self:
+            sub = best.get(partner.commercial_partner_id.id)
+            if not sub:
+                continue
+            renews = sub.status in LIVE_STATUSES and not sub.cancel_at_period_end
+            result[partner.id] = {
+                "subscription_tier": sub.product_id.name or sub.plan or None,
+                "subscription_status": sub.status,
+                "renewal_date": sub.current_period_end.date()
+                if renews and sub.current_period_end
+                else None,
+            }
+        return result
+
+    @staticmethod
+    def _stripe_rank(sub):
+        live = sub.status in LIVE_STATUSES
+        order = -LIVE_STATUSES.index(sub.status) if live else -len(LIVE_STATUSES)
+        return (
+            live,
+            order,
+            sub.current_period_end or fields.Datetime.from_string("1970-01-01"),
+            sub.id,
+        )
 
     @api.depends("stripe_subscription_ids")
     def _compute_stripe_subs(self):
