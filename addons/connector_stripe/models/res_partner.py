@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from . import mappers
 
@@ -20,11 +21,37 @@ class ResPartner(models.Model):
         "Failed Stripe payments", readonly=True, copy=False
     )
 
-    def action_export_to_stripe(self, backend=None):
-        """Flag partners for Stripe: bind and export those not yet bound."""
+    def action_export_to_stripe(self):
+        """*Bill through Stripe* on the partner form: queue the export."""
+        bindings = self._stripe_export()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _(
+                    "%(count)s customer(s) queued for export to Stripe.",
+                    count=len(bindings),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _stripe_export(self, backend=None):
+        """Flag partners for Stripe: bind and export those not yet bound.
+
+        The export is queued; a partner already bound on the backend is left
+        alone, so a second click never creates a second Stripe customer."""
         backend = backend or self.env["stripe.backend"].search(
             [("company_id", "in", [False, *self.env.companies.ids])], limit=1
         )
+        if not backend:
+            raise UserError(
+                _(
+                    "No Stripe account is configured for this company: ask an "
+                    "administrator to add one under Connectors › Stripe."
+                )
+            )
         bindings = self.env["stripe.customer"]
         for partner in self.filtered(
             lambda p: backend not in p.stripe_bind_ids.backend_id

@@ -91,9 +91,9 @@ class TestMoney(StripeCase, TransactionCase):
         partner = self.env["res.partner"].create(
             {"name": "Export Me", "email": "export@example.com"}
         )
-        binding = partner.with_context(
-            queue_job__no_delay=True
-        ).action_export_to_stripe(self.backend)
+        binding = partner.with_context(queue_job__no_delay=True)._stripe_export(
+            self.backend
+        )
         self.assertTrue(binding.external_id.startswith("cus_"))
         remote = self.client.customers.retrieve(binding.external_id)
         self.assertEqual(remote.email, "export@example.com")
