@@ -56,6 +56,13 @@ class OwnershipConflict(ConnectorError):
     exception_class = "ownership_conflict"
 
 
+class RejectedByOdoo(ConnectorError):
+    """Odoo's own rules refused the record built from the service's data
+    (a ``UserError``/``ValidationError`` such as an unbalanced entry)."""
+
+    exception_class = "other"
+
+
 class RemoteRequestError(ConnectorError):
     """Any other 4xx answer: our request is wrong, retrying will not help."""
 

@@ -3,9 +3,16 @@ import logging
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..exceptions import ConcurrentUpdate, ConnectorError, IDMissingInBackend
+from ..exceptions import (
+    ConcurrentUpdate,
+    ConfigurationError,
+    ConnectorError,
+    IDMissingInBackend,
+    RejectedByOdoo,
+)
 from ..tools.masking import payload_hash
 
 _logger = logging.getLogger(__name__)
@@ -73,6 +80,23 @@ class ConnectorImporter(models.AbstractModel):
             ) from err
         except ConnectorError as err:
             return self._record_failure(backend, external_id, err, event)
+        except ConfigurationError:
+            raise  # the backend is not set up: the whole job waits for the admin
+        except UserError as err:
+            # One record Odoo refuses (e.g. an unbalanced entry) must not fail
+            # its whole page: it becomes a workbench exception, the rest goes on.
+            error = RejectedByOdoo(
+                _(
+                    "Odoo refused to record %(object)s %(id)s: %(reason)s "
+                    "Correct the cause (accounts, journals, currencies, period), "
+                    "then retry.",
+                    object=self.env[self._binding_model]._description,
+                    id=external_id,
+                    reason=str(err).rstrip(".") + ".",
+                ),
+                payload=data,
+            )
+            return self._record_failure(backend, external_id, error, event)
 
     def _import(self, backend, external_id, data, event):
         binding = self.env[self._binding_model]._to_internal(backend, external_id)

@@ -103,6 +103,22 @@ class StripePayoutImporter(models.AbstractModel):
             "amount_currency": amount,
         }
 
+    @staticmethod
+    def _set_balances(backend, lines, currency, date):
+        """In a foreign currency, convert each line once and put the rounding
+        remainder on the last (transfer) line, so the entry balances in the
+        company currency as it does in the payout's."""
+        company = backend.company_id
+        if currency == company.currency_id:
+            return
+        for vals in lines:
+            vals["balance"] = currency._convert(
+                vals["amount_currency"], company.currency_id, company, date
+            )
+        lines[-1]["balance"] -= company.currency_id.round(
+            sum(vals["balance"] for vals in lines)
+        )
+
     def _create_entry(self, backend, external_id, data):
         currency = backend._currency(data["currency"])
         transactions = self._transactions(backend, data)
@@ -131,6 +147,7 @@ class StripePayoutImporter(models.AbstractModel):
         transfer = backend._transfer_account()
         amount = mappers.to_amount(data["amount"], data["currency"])
         lines.append(self._line(transfer, amount, currency, f"Payout {data['id']}"))
+        self._set_balances(backend, lines, currency, date)
         binding = (
             self.env[self._binding_model]
             .with_company(backend.company_id)
