@@ -36,6 +36,11 @@ def _parser():
             "--size", type=int, default=50, help="seed size (0 = start empty)"
         )
         command.add_argument(
+            "--info-file",
+            default="",
+            help="serve: write the URLs and credentials clients need here (JSON)",
+        )
+        command.add_argument(
             "--only", default="", help="comma-separated subset, e.g. stripe,zendesk"
         )
     return parser
@@ -69,7 +74,10 @@ def serve(args):
         if cls is None:
             continue
         server = cls(
-            host=args.host, port=getattr(args, f"{service}_port"), seed=args.seed
+            host=args.host,
+            port=getattr(args, f"{service}_port"),
+            seed=args.seed,
+            **_serve_options(service),
         )
         if args.size:
             counts = server.seed(args.size, random.Random(args.seed))
@@ -78,6 +86,8 @@ def serve(args):
         print(f"[sandbox] {service}: listening on {server.url}", flush=True)
     if not servers:
         raise SystemExit("[sandbox] no service could be started")
+    if args.info_file:
+        _write_info(args.info_file, servers)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -85,6 +95,32 @@ def serve(args):
     for server in servers:
         server.stop()
     print("[sandbox] stopped", flush=True)
+
+
+def _serve_options(service):
+    """A served Zendesk account has the custom fields the Odoo connector fills,
+    as an administrator following connector_zendesk's Configure section would."""
+    if service != "zendesk":
+        return {}
+    fields = importlib.import_module("sandbox.zendesk.fields")
+    return {
+        "organization_fields": {
+            **fields.DEFAULT_ORGANIZATION_FIELDS,
+            **fields.CONNECTOR_ORGANIZATION_FIELDS,
+        }
+    }
+
+
+def _write_info(path, servers):
+    """What a client needs to reach each running fake (the demo backends read it)."""
+    info = {}
+    for server in servers:
+        describe = getattr(server, "client_info", None)
+        if describe:
+            info.update(describe())
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(info, handle, indent=2, sort_keys=True)
+    print(f"[sandbox] connection details written to {path}", flush=True)
 
 
 def seed(args):

@@ -96,6 +96,19 @@ class SalesforceServer(SandboxServer):
     def credentials(self):
         return self.auth.credentials
 
+    def client_info(self):
+        """Connection details for ``python -m sandbox serve --info-file``."""
+        creds = self.credentials
+        return {
+            "salesforce": {
+                "login_domain": self.login_domain,
+                "ca_path": self.ca_path,
+                "username": creds.username,
+                "password": creds.password,
+                "security_token": creds.security_token,
+            }
+        }
+
     @property
     def jwt_key_path(self):
         """Private key whose public half the fake's connected app trusts."""

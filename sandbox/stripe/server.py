@@ -60,6 +60,11 @@ class StripeServer(SandboxServer):
         self.admin_route("POST", "/_sandbox/stripe/renew", self._admin_renew)
 
     # -- route helpers used by the resource modules ----------------------------
+    def client_info(self):
+        """Connection details for ``python -m sandbox serve --info-file``."""
+        keys = sorted(k for k in self.api_keys if k.startswith("sk_"))
+        return {"stripe": {"url": self.url, "api_key": keys[0] if keys else None}}
+
     def api(self, method, pattern, fn):
         """Route ``fn(state, params, request) -> dict`` with params and expand."""
 

@@ -54,6 +54,18 @@ DEFAULT_ORGANIZATION_FIELDS = {
     "tier": {"type": "dropdown", "options": ["basic", "premium", "enterprise"]},
 }
 DEFAULT_USER_FIELDS = {"customer_number": "text", "vip": "checkbox"}
+# The organization fields an administrator creates for the Odoo connector
+# (connector_zendesk's CONFIGURE.md); ``python -m sandbox serve`` declares them.
+CONNECTOR_ORGANIZATION_FIELDS = {
+    "open_balance": "decimal",
+    "overdue_amount": "decimal",
+    "days_overdue": "integer",
+    "last_payment_date": "date",
+    "credit_hold": "checkbox",
+    "subscription_tier": "text",
+    "subscription_status": "text",
+    "renewal_date": "date",
+}
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -49,6 +49,11 @@ class ZendeskServer(SandboxServer):
         self._routes()
 
     # -- routing -------------------------------------------------------------------
+    def client_info(self):
+        """Connection details for ``python -m sandbox serve --info-file``."""
+        email, token = sorted(self.api_tokens)[0]
+        return {"zendesk": {"url": self.url, "email": email, "api_token": token}}
+
     def _add(self, method, path, handler, *args):
         self.route(method, "/api/v2" + path, lambda req: handler(self, req, *args))
 
