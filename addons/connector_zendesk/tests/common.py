@@ -8,20 +8,12 @@ from odoo import fields
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from sandbox.zendesk.fields import CONNECTOR_ORGANIZATION_FIELDS
 from sandbox.zendesk.server import ZendeskServer
 
 EMAIL, TOKEN, SECRET = "agent@example.com", "zd-token-123", "zd-webhook-secret"
-ORG_FIELDS = {
-    "open_balance": "decimal",
-    "overdue_amount": "decimal",
-    "days_overdue": "integer",
-    "last_payment_date": "date",
-    "credit_hold": "checkbox",
-    "subscription_tier": "text",
-    "subscription_status": "text",
-    "renewal_date": "date",
-    "odoo_id": "integer",
-}
+# the fields an administrator creates for the connector (CONFIGURE.md)
+ORG_FIELDS = {**CONNECTOR_ORGANIZATION_FIELDS, "odoo_id": "integer"}
 USER_FIELDS = {"customer_number": "text"}
 
 
