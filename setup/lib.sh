@@ -190,7 +190,7 @@ proxy_mode = False
 list_db = True
 
 [queue_job]
-channels = root:2,root.connector:2
+channels = root:2,root.connector:2,root.connector.stripe:1
 EOF
 }
 
