@@ -112,9 +112,12 @@ class TestConcurrency(ConnectorTestMixin, TransactionCase):
         self.service.faults.update(rate_429=1.0, retry_after=120)
         with self._real_env() as env:
             backend = env["connector.test.backend"].browse(self.backend_id)
+            # A future eta keeps the job runner out: pytest-odoo starts Odoo's
+            # threaded server, queue_job starts its runner with it, and the runner
+            # would otherwise race this test for the committed job.
             delayed = (
                 env["connector.test.partner"]
-                .with_delay()
+                .with_delay(eta=timedelta(hours=1))
                 .job_import_record(backend, "cus_429")
             )
             env.cr.commit()
