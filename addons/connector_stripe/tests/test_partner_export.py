@@ -159,4 +159,6 @@ class TestPartnerExport(StripeCase, TransactionCase):
         binding = second.stripe_bind_ids
         self.assertNotEqual(binding.external_id, taken)
         self.assertEqual(len(self._customers("shared@box.example")), 2)
-        self.assertIn(f"is on {taken}, bound to other partners", self._decisions(binding)[0])
+        self.assertIn(
+            f"is on {taken}, bound to other partners", self._decisions(binding)[0]
+        )

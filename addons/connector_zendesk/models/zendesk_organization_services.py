@@ -90,7 +90,6 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
         payloads = self._payloads(bindings)
         if backend._connector_is_preview():
             return self._preview(backend, bindings, payloads)
-        adapter = backend._get_adapter()
         self._bind_existing(
             backend, bindings.filtered(lambda b: not b.external_id), payloads
         )

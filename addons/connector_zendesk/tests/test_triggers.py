@@ -45,7 +45,9 @@ class TestRefreshTriggers(ZendeskMixin, TransactionCase):
             self._run_jobs(trap)
         self.assertEqual(self._remote_org(company)["name"], "Trigger Renamed Twice")
         user = self._user(contact)
-        self.assertEqual((user["name"], user["email"]), ("Jane Renamed", "jane@renamed.test"))
+        self.assertEqual(
+            (user["name"], user["email"]), ("Jane Renamed", "jane@renamed.test")
+        )
         self.assertEqual(self._remote_org(other)["name"], other.name)
 
     def test_imports_and_unbound_partners_queue_nothing(self):
@@ -115,7 +117,9 @@ class TestDuplicateNames(ZendeskMixin, TransactionCase):
         for partner in self.partners - kept:
             name = f"Twin Corp{self._suffix(partner)}"
             self.assertEqual(names[partner], name)
-            self.assertEqual(partner.zendesk_bind_ids.name_suffix, self._suffix(partner))
+            self.assertEqual(
+                partner.zendesk_bind_ids.name_suffix, self._suffix(partner)
+            )
             self.assertEqual(
                 self._decisions(partner),
                 [f"Zendesk name 'Twin Corp' already taken: sent as {name!r}"],
@@ -215,9 +219,7 @@ class TestSubscriptionRefresh(ZendeskMixin, TransactionCase):
                 ]
             },
         }  # fmt: skip
-        self.env["stripe.subscription.importer"].run(
-            self.stripe, data["id"], data=data
-        )
+        self.env["stripe.subscription.importer"].run(self.stripe, data["id"], data=data)
 
     def test_status_change_queues_one_debounced_refresh(self):
         self._import("active")
