@@ -31,6 +31,16 @@ class ZendeskOrganizationExporter(models.AbstractModel):
             binding.id
         ]
 
+    def run(self, binding, operation="update"):
+        suffix = binding.name_suffix
+        result = super().run(binding, operation)
+        if binding.name_suffix != suffix and binding.external_id:
+            # sent under a disambiguated name: remember that payload, not the
+            # refused one, so the next refresh sends nothing
+            payload = self._owned_payload(binding.backend_id, binding)[0]
+            binding.export_hash = payload_hash(payload)
+        return result
+
     def _send(self, backend, binding, payload, key):
         """Create-or-update; a name Zendesk reports as taken gets the next
         suffix of the disambiguation rule (see the batch exporter)."""

@@ -155,6 +155,7 @@ class TestDuplicateNames(ZendeskMixin, TransactionCase):
         self.assertEqual(binding.name_suffix, suffix)
         self.assertEqual(self._remote_org(first)["name"], f"Twin Corp{suffix}")
         self.assertEqual(len(self._decisions(first)), 1)
+        self.assertEqual(binding.job_export_record(), "skipped: unchanged")
         # renamed to a free name: the suffix goes
         with trap_jobs() as trap:
             first.name = "Solo Corp"
