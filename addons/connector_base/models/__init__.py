@@ -20,3 +20,4 @@ from . import connector_reconciliation_backend
 from . import connector_reconciliation_run
 from . import connector_reconciliation_line
 from . import connector_dashboard
+from . import res_partner

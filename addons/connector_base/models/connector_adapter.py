@@ -63,6 +63,23 @@ class ConnectorAdapter(models.AbstractModel):
         """Return ``(records, next_cursor)``; filter on *updated* since."""
         raise NotImplementedError
 
+    def pull_page(
+        self, backend, resource, updated_since=None, cursor=None, resume_cursor=None
+    ):
+        """One page for ``connector.checkpoint``: ``(records, next_cursor,
+        resume_cursor)``.
+
+        ``cursor`` continues the current run. On a run's first page,
+        ``resume_cursor`` is the service cursor parked by the previous run (or
+        None) and ``updated_since`` the fallback. Services whose export hands
+        out a resumable cursor return the one to park; by default there is
+        none and the checkpoint keeps only its datetime watermark.
+        """
+        records, next_cursor = self.search_page(
+            backend, resource, updated_since=updated_since, cursor=cursor
+        )
+        return records, next_cursor, None
+
     def remote_create(self, backend, resource, payload, idempotency_key=None):
         raise NotImplementedError
 

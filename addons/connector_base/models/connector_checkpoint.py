@@ -18,6 +18,12 @@ class ConnectorCheckpoint(models.Model):
     a crashed run starts again from the old cursor, and objects updated
     while the run was paging are caught by the overlap of the next run. So
     a backfill converges even when webhooks were missed.
+
+    Services whose export hands out a resumable cursor (Zendesk's
+    ``after_cursor``) also park it in ``remote_cursor``: the next run starts
+    from it instead of ``cursor - overlap``, so it reads only what changed.
+    The datetime stays the fallback (first run, a cursor the service refuses)
+    and the watermark the other services use.
     """
 
     _name = "connector.checkpoint"
@@ -28,6 +34,13 @@ class ConnectorCheckpoint(models.Model):
     object_name = fields.Char(required=True, readonly=True)
     binding_model = fields.Char(readonly=True)
     cursor = fields.Datetime(help="Newest remote updated-at fully imported.")
+    remote_cursor = fields.Char(
+        "Service cursor",
+        copy=False,
+        help="Opaque cursor of the service's export, parked at the end of the last "
+        "run; the next run resumes from it. Empty: the next run starts from the "
+        "datetime cursor. Changing the datetime cursor by hand clears it.",
+    )
     overlap_seconds = fields.Integer(default=300)
     run_high_water = fields.Datetime(readonly=True)
     run_started = fields.Datetime(readonly=True)
@@ -45,6 +58,13 @@ class ConnectorCheckpoint(models.Model):
             "One checkpoint per backend and object.",
         )
     ]
+
+    def write(self, vals):
+        """A datetime cursor set without a service cursor (an administrator
+        rewinding the sync) must win over the parked service cursor."""
+        if "cursor" in vals and "remote_cursor" not in vals:
+            vals = {**vals, "remote_cursor": False}
+        return super().write(vals)
 
     @api.model
     def _get_or_create(self, backend, object_name):
@@ -99,19 +119,20 @@ class ConnectorCheckpoint(models.Model):
             )
         binding_model = self.env[self.binding_model]
         importer = self.env[binding_model._importer]
-        records, next_cursor = backend._get_adapter().search_page(
+        records, next_cursor, resume_cursor = backend._get_adapter().pull_page(
             backend,
             importer._resource,
             updated_since=self._since(),
             cursor=page_cursor,
+            resume_cursor=None if page_cursor else self.remote_cursor,
         )
         result = self.env[binding_model._batch_importer].run(backend, records)
-        self._advance(importer, records, next_cursor)
+        self._advance(importer, records, next_cursor, resume_cursor)
         if next_cursor:
             self._enqueue_page(backend, self.object_name, next_cursor)
         return result
 
-    def _advance(self, importer, records, next_cursor):
+    def _advance(self, importer, records, next_cursor, resume_cursor=None):
         stamps = [importer._remote_updated_at(rec) for rec in records]
         high = max(
             [s for s in stamps if s]
@@ -124,6 +145,11 @@ class ConnectorCheckpoint(models.Model):
         }
         if not next_cursor:
             vals.update(
-                {"cursor": high, "state": "idle", "last_success": fields.Datetime.now()}
+                {
+                    "cursor": high,
+                    "remote_cursor": resume_cursor or False,
+                    "state": "idle",
+                    "last_success": fields.Datetime.now(),
+                }
             )
         self.write(vals)

@@ -71,6 +71,10 @@ def customer_to_partner(data):
     }
 
 
+# res.partner fields sent to the Stripe customer (partner_to_customer)
+CUSTOMER_EXPORT_FIELDS = {"name", "email", "phone"}
+
+
 def partner_to_customer(partner):
     payload = {
         "name": partner.name,

@@ -20,6 +20,38 @@ class ResPartner(models.Model):
     stripe_failed_payment_count = fields.Integer(
         "Failed Stripe payments", readonly=True, copy=False
     )
+    stripe_billing = fields.Boolean(
+        "Bill through Stripe",
+        copy=False,
+        help="Create this customer in the Stripe account of the company (queued, "
+        "once) and keep its name, email and phone up to date there. Clearing it "
+        "stops the updates; the Stripe customer is kept.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Explicit trigger: a partner created for Stripe billing is exported."""
+        partners = super().create(vals_list)
+        if not self.env.context.get("connector_no_export"):
+            flagged = partners.filtered("stripe_billing")
+            if flagged:
+                flagged._stripe_export()
+        return partners
+
+    def write(self, vals):
+        """Explicit triggers: flagging exports the partner (once); editing an
+        exported field of a flagged partner queues its update in Stripe."""
+        result = super().write(vals)
+        if self.env.context.get("connector_no_export"):
+            return result
+        if vals.get("stripe_billing"):
+            self._stripe_export()
+        if mappers.CUSTOMER_EXPORT_FIELDS & set(vals):
+            bindings = (
+                self.sudo().filtered("stripe_billing").stripe_bind_ids
+            ).filtered("external_id")
+            bindings._delay_export(bindings)
+        return result
 
     def action_export_to_stripe(self):
         """*Bill through Stripe* on the partner form: queue the export."""
@@ -40,8 +72,9 @@ class ResPartner(models.Model):
     def _stripe_export(self, backend=None):
         """Flag partners for Stripe: bind and export those not yet bound.
 
-        The export is queued; a partner already bound on the backend is left
-        alone, so a second click never creates a second Stripe customer."""
+        The export is queued (one pending job per binding); a partner already
+        bound on the backend is left alone, so a second click never creates a
+        second Stripe customer."""
         backend = backend or self.env["stripe.backend"].search(
             [("company_id", "in", [False, *self.env.companies.ids])], limit=1
         )
@@ -52,6 +85,9 @@ class ResPartner(models.Model):
                     "administrator to add one under Connectors › Stripe."
                 )
             )
+        self.filtered(lambda p: not p.stripe_billing).with_context(
+            connector_no_export=True
+        ).write({"stripe_billing": True})
         bindings = self.env["stripe.customer"]
         for partner in self.filtered(
             lambda p: backend not in p.stripe_bind_ids.backend_id
@@ -92,15 +128,13 @@ class ResPartner(models.Model):
         """Tier, status and renewal date of each customer's Stripe subscription.
 
         Read by support integrations (connector_zendesk's organization fields)
-        through this hook; the ``getattr`` keeps the chain working whichever
-        module loads first. Per commercial partner the most relevant
+        through this hook of connector_base. Per commercial partner the most relevant
         subscription wins: a live one before an ended one (in the order of
         ``LIVE_STATUSES``), then the one whose period ends last. The tier is
         the product's name (else the price's nickname); the renewal date is the
         period end, empty when the subscription ends instead of renewing.
         """
-        parent = getattr(super(), "_connector_subscription_standing", None)
-        result = parent() if parent else {}
+        result = super()._connector_subscription_standing()
         partners = self.commercial_partner_id
         subscriptions = (
             self.env["stripe.subscription"]

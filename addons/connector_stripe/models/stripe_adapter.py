@@ -95,6 +95,15 @@ class StripeAdapter(models.AbstractModel):
         next_cursor = records[-1]["id"] if page.has_more and records else None
         return records, next_cursor
 
+    def search_by(self, backend, resource, **filters):
+        """The first page (newest first) of a list filtered the Stripe way,
+        e.g. ``search_by(backend, "customers", email=...)``."""
+        with self._guard(backend):
+            page = self._service(backend, resource).list(
+                params={"limit": PAGE_SIZE, **filters}
+            )
+        return [plain(obj) for obj in page.data]
+
     def payout_transactions(self, backend, payout_id):
         """Every balance transaction a payout settled (all pages)."""
         params = {"limit": PAGE_SIZE, "payout": payout_id}

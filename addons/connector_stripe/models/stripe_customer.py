@@ -24,7 +24,7 @@ class StripeCustomer(models.Model):
     def write(self, vals):
         """Explicit export trigger: a user edit re-exports the customer."""
         result = super().write(vals)
-        if {"name", "email", "phone"} & set(vals) and not self.env.context.get(
+        if mappers.CUSTOMER_EXPORT_FIELDS & set(vals) and not self.env.context.get(
             "connector_no_export"
         ):
             self._delay_export(self.filtered("external_id"))
@@ -122,3 +122,36 @@ class StripeCustomerExporter(models.AbstractModel):
 
     def _map_export(self, binding):
         return mappers.partner_to_customer(binding.odoo_id)
+
+    def _send(self, backend, binding, payload, key):
+        """Before creating, bind a Stripe customer with the same email."""
+        if not binding.external_id and payload.get("email"):
+            self._bind_same_email(backend, binding, payload["email"])
+        return super()._send(backend, binding, payload, key)
+
+    def _bind_same_email(self, backend, binding, email):
+        """Bind the newest Stripe customer with this email that no other
+        partner is bound to (then the export updates it); record why."""
+        found = backend._get_adapter().search_by(backend, "customers", email=email)
+        if not found:
+            return
+        bound = binding._existing_bindings(backend, [c["id"] for c in found])
+        free = [c["id"] for c in found if c["id"] not in bound]
+        if free:
+            binding.external_id = free[0]
+            decision = (
+                f"Stripe customer {free[0]} has the email {email}: bound to it "
+                f"instead of creating a duplicate ({len(found)} with this email)"
+            )
+        else:
+            decision = (
+                f"{email} is on {', '.join(bound)}, bound to other partners: "
+                "a new Stripe customer is created"
+            )
+        self.env["connector.audit.line"]._record(
+            backend,
+            "export",
+            "update" if free else "create",
+            binding=binding,
+            decision=decision,
+        )

@@ -103,7 +103,7 @@ class StripeSubscriptionImporter(models.AbstractModel):
             backend._currency(data["currency"]).id,
         )
         vals.update(payload_hash=digest, sync_date=fields.Datetime.now())
-        old_status = record.status
+        old_status, old_standing = record.status, self._standing(record)
         if record:
             record.write(vals)
         else:
@@ -120,7 +120,22 @@ class StripeSubscriptionImporter(models.AbstractModel):
                     new=record.status,
                 )
             )
+        if self._standing(record) != old_standing:
+            # explicit trigger: support integrations republish the standing
+            (record.partner_id | old_standing[0])._connector_standing_changed()
         return f"imported {external_id}: {record.status}"
+
+    @api.model
+    def _standing(self, record):
+        """What ``res.partner._connector_subscription_standing`` reads."""
+        return (
+            record.partner_id,
+            record.status,
+            record.product_id,
+            record.plan,
+            record.current_period_end,
+            record.cancel_at_period_end,
+        )
 
 
 class StripeSubscriptionBatchImporter(models.AbstractModel):

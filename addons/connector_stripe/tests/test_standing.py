@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, tagged
 
 from .common import StripeCase
@@ -72,3 +74,27 @@ class TestSubscriptionStanding(StripeCase, TransactionCase):
         )
         self.assertTrue(leaving.cancel_at_period_end)
         self.assertNotIn(stranger.id, standing)
+
+    def test_standing_change_calls_the_hook_once_per_change(self):
+        """Support integrations (connector_zendesk) refresh on this hook."""
+        customer = self.client.customers.create(params={"name": "Hooked BV"}).id
+        calls = []
+        partner_cls = type(self.env["res.partner"])
+        original = partner_cls._connector_standing_changed
+
+        def spy(partners):
+            calls.append(partners.ids)
+            return original(partners)
+
+        importer = self.env["stripe.subscription.importer"]
+        with patch.object(partner_cls, "_connector_standing_changed", spy):
+            sub = self._subscribe(customer)  # new: a change
+            importer.run(self.backend, sub.external_id)  # same payload
+            self.client.subscriptions.update(
+                sub.external_id, params={"metadata": {"note": "no standing"}}
+            )
+            importer.run(self.backend, sub.external_id)  # other fields only
+            self.client.subscriptions.cancel(sub.external_id)
+            importer.run(self.backend, sub.external_id)  # status: a change
+        self.assertEqual(calls, [sub.partner_id.ids, sub.partner_id.ids])
+        self.assertEqual(sub.status, "canceled")

@@ -1,12 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pure mappers of the Zendesk connector: values in, payload or vals out."""
 
+import re
 from datetime import datetime
 
 from odoo.addons.connector_base.exceptions import InvalidPayload
 
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed", "deleted")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
+# "Name: has already been taken" (Zendesk; the sandbox names the value too)
+NAME_TAKEN = re.compile(r"^Name: .*has already been taken", re.IGNORECASE)
 # Standing key -> backend field holding the Zendesk organization_fields key.
 ORG_FIELD_MAP = {
     "open_balance": "org_field_open_balance",
@@ -37,6 +40,27 @@ def zendesk_value(value):
     if isinstance(value, float):
         return round(value, 2)
     return value
+
+
+def name_taken(error):
+    """Is this Zendesk error a duplicate organization name?
+
+    ``error`` is a bulk job's failed result (``details`` is a text) or a 422
+    body (``details`` is ``{field: [{description, error}]}``).
+    """
+    details = (error or {}).get("details")
+    if isinstance(details, dict):
+        errors = details.get("name") or []
+        return any(item.get("error") == "DuplicateValue" for item in errors)
+    return bool(NAME_TAKEN.match(str(details or "")))
+
+
+def name_suffixes(partner):
+    """Suffixes that make a taken name unique, in the order they are tried:
+    `` (ref)`` (else `` (VAT)``), then `` (#odoo id)``. ``partner`` is a dict
+    (id, ref, vat)."""
+    candidates = (partner.get("ref") or partner.get("vat"), f"#{partner['id']}")
+    return list(dict.fromkeys(f" ({c})" for c in candidates if c))
 
 
 def organization_payload(partner, standing, field_keys):

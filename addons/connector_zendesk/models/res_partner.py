@@ -2,6 +2,11 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+# res.partner fields sent to Zendesk: on the organization, on its users
+ORGANIZATION_FIELDS = {"name"}
+USER_FIELDS = {"name", "email", "phone"}
+COMPANY_USER_FIELDS = {"ref"}  # the users' customer number
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -31,16 +36,32 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id.id, 0
             )
 
-    def _connector_subscription_standing(self):
-        """Hook: ``{partner id: {subscription_tier, subscription_status,
-        renewal_date}}`` for these partners.
+    def write(self, vals):
+        """Explicit trigger: renaming a customer or editing a contact queues
+        its refresh in Zendesk (one pending job per organization). Imports
+        write with ``connector_no_export`` and queue nothing."""
+        result = super().write(vals)
+        if not self.env.context.get("connector_no_export"):
+            self._zendesk_refresh_on_write(set(vals))
+        return result
 
-        Empty here. A billing integration (e.g. connector_stripe) overrides it
-        on ``res.partner``; the ``getattr`` keeps the chain working whichever
-        module loads first, so neither needs to depend on the other.
-        """
-        parent = getattr(super(), "_connector_subscription_standing", None)
-        return parent() if parent else {}
+    def _zendesk_refresh_on_write(self, fields_written):
+        organizations = self.env["zendesk.organization"]
+        companies = self.filtered("is_company")
+        contacts = (self - companies).filtered("parent_id")
+        if ORGANIZATION_FIELDS & fields_written:
+            organizations._refresh_partners(companies, renamed=True)
+        if USER_FIELDS & fields_written:
+            organizations._refresh_contacts(contacts)
+        if COMPANY_USER_FIELDS & fields_written:
+            organizations._refresh_contacts(companies)
+
+    def _connector_standing_changed(self):
+        """A billing integration changed these customers' subscription
+        standing: queue their organization refresh."""
+        result = super()._connector_standing_changed()
+        self.env["zendesk.organization"]._refresh_partners(self)
+        return result
 
     def action_open_zendesk_tickets(self):
         self.ensure_one()

@@ -2,6 +2,8 @@
 """All HTTP to Zendesk: auth, rate-limit headers, bulk jobs, exports."""
 
 import base64
+import json
+import logging
 import math
 import threading
 import time
@@ -12,12 +14,14 @@ from odoo.addons.connector_base.exceptions import (
     ConfigurationError,
     ConnectorRetryableError,
     RateLimited,
+    RemoteRequestError,
 )
 
 SINGULAR = {"organizations": "organization", "users": "user", "tickets": "ticket"}
 JOB_POLLS = 5
 _HEADROOM = {}  # (db, backend id) -> (remaining, reset monotonic time)
 _HEADROOM_LOCK = threading.Lock()
+_logger = logging.getLogger(__name__)
 
 
 class ZendeskAdapter(models.AbstractModel):
@@ -71,8 +75,17 @@ class ZendeskAdapter(models.AbstractModel):
 
     @api.model
     def _check_response(self, backend, status, headers, text):
+        """Also keeps Zendesk's error body (``RecordInvalid`` details) on the
+        error, for the callers that act on it (duplicate names)."""
         self._record_headroom(backend, headers)
-        return super()._check_response(backend, status, headers, text)
+        try:
+            return super()._check_response(backend, status, headers, text)
+        except RemoteRequestError as err:
+            try:
+                err.payload = json.loads(text or "null")
+            except ValueError:
+                err.payload = None
+            raise
 
     @api.model
     def _record_headroom(self, backend, headers):
@@ -130,19 +143,45 @@ class ZendeskAdapter(models.AbstractModel):
         return data[key]
 
     def search_page(self, backend, resource, updated_since=None, cursor=None):
-        """One page of the cursor-based incremental export."""
+        records, next_cursor, _resume = self.pull_page(
+            backend, resource, updated_since=updated_since, cursor=cursor
+        )
+        return records, next_cursor
+
+    def pull_page(
+        self, backend, resource, updated_since=None, cursor=None, resume_cursor=None
+    ):
+        """One page of the cursor-based incremental export.
+
+        Zendesk returns ``after_cursor`` even at ``end_of_stream``: it is the
+        resume cursor the checkpoint parks for the next run. A parked cursor
+        Zendesk refuses (expired, or from another account) falls back to
+        ``start_time`` = the checkpoint's datetime minus its overlap.
+        """
         params = {"per_page": 1000}
-        if cursor:
-            params["cursor"] = cursor
+        if cursor or resume_cursor:
+            params["cursor"] = cursor or resume_cursor
         else:
             since = int(updated_since.timestamp()) if updated_since else 0
             params["start_time"] = since
-        data = self._api(
-            backend, "GET", f"incremental/{resource}/cursor.json", params=params
-        )
+        path = f"incremental/{resource}/cursor.json"
+        try:
+            data = self._api(backend, "GET", path, params=params)
+        except RemoteRequestError as err:
+            if cursor or not resume_cursor:
+                raise
+            _logger.warning(
+                "%s refused the parked %s cursor (%s); starting from %s",
+                backend.name,
+                resource,
+                err,
+                updated_since,
+            )
+            return self.pull_page(backend, resource, updated_since=updated_since)
         records = data.get(resource, [])
         more = not data.get("end_of_stream") and data.get("after_cursor")
-        return records, (data["after_cursor"] if more else None)
+        next_cursor = data["after_cursor"] if more else None
+        return records, next_cursor, data.get("after_cursor")
 
     # ------------------------------------------------------------------
     # Lookups, bulk jobs

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 from .zendesk_backend import BATCH_SIZE
 
@@ -28,6 +28,19 @@ class ZendeskOrganization(models.Model):
         "job_export_batch",
         "job_export_contacts",
     )
+
+    name_suffix = fields.Char(
+        "Name suffix in Zendesk",
+        readonly=True,
+        copy=False,
+        help="Added to the name sent to Zendesk because another organization "
+        "already has this customer's name (Zendesk requires unique names). "
+        "Cleared when the customer is renamed.",
+    )
+
+    def _zendesk_name(self):
+        self.ensure_one()
+        return f"{self.odoo_id.name}{self.name_suffix or ''}"
 
     def action_export_now(self):
         """Button: queue the refresh of these organizations."""
@@ -67,14 +80,32 @@ class ZendeskOrganization(models.Model):
                 ).job_export_batch()
 
     @api.model
-    def _refresh_partners(self, partners):
-        """Explicit trigger: one pending refresh job per bound partner."""
+    def _refresh_partners(self, partners, renamed=False):
+        """Explicit trigger: one pending refresh job per bound partner.
+
+        ``renamed``: the customer got a new name, so the suffix that made its
+        old name unique in Zendesk is dropped (and found again if needed)."""
+        bindings = self._bound(partners)
+        if renamed:
+            bindings.filtered("name_suffix").name_suffix = False
+        self._delay_export(bindings)
+
+    @api.model
+    def _refresh_contacts(self, partners):
+        """Explicit trigger: the users of these partners' exported
+        organizations (one pending job per organization)."""
+        for binding in self._bound(partners).filtered("external_id"):
+            binding._delay_contacts()
+
+    @api.model
+    def _bound(self, partners):
+        """Active bindings of these partners' companies on connected backends;
+        none when an import writes (``connector_no_export``)."""
         if self.env.context.get("connector_no_export") or not partners:
-            return
-        bindings = self.sudo().search(
+            return self.browse()
+        return self.sudo().search(
             [
                 ("odoo_id", "in", partners.commercial_partner_id.ids),
                 ("backend_id.state", "=", "connected"),
             ]
         )
-        self._delay_export(bindings)

@@ -31,9 +31,32 @@ class ZendeskOrganizationExporter(models.AbstractModel):
             binding.id
         ]
 
+    def run(self, binding, operation="update"):
+        suffix = binding.name_suffix
+        result = super().run(binding, operation)
+        if binding.name_suffix != suffix and binding.external_id:
+            # sent under a disambiguated name: remember that payload, not the
+            # refused one, so the next refresh sends nothing
+            payload = self._owned_payload(binding.backend_id, binding)[0]
+            binding.export_hash = payload_hash(payload)
+        return result
+
     def _send(self, backend, binding, payload, key):
+        """Create-or-update; a name Zendesk reports as taken gets the next
+        suffix of the disambiguation rule (see the batch exporter)."""
         adapter = backend._get_adapter()
-        return adapter.remote_create(backend, self._resource, payload, key)
+        batch = self.env["zendesk.organization.batch.exporter"]
+        while True:
+            try:
+                return adapter.remote_create(backend, self._resource, payload, key)
+            except RemoteRequestError as err:
+                payloads = {binding.id: payload}
+                if not mappers.name_taken(err.payload) or not batch._disambiguate(
+                    backend, binding, payloads
+                ):
+                    raise
+            payload = payloads[binding.id]
+            key = self._idempotency_key(binding, "rename", payload_hash(payload))
 
 
 class ZendeskOrganizationBatchExporter(models.AbstractModel):
@@ -57,7 +80,7 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
             binding.id: mappers.organization_payload(
                 {
                     "id": binding.odoo_id.id,
-                    "name": binding.odoo_id.name,
+                    "name": binding._zendesk_name(),
                     "xid": backend._partner_xid(binding.odoo_id.id),
                 },
                 standing[binding.odoo_id.id],
@@ -77,7 +100,6 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
         payloads = self._payloads(bindings)
         if backend._connector_is_preview():
             return self._preview(backend, bindings, payloads)
-        adapter = backend._get_adapter()
         self._bind_existing(
             backend, bindings.filtered(lambda b: not b.external_id), payloads
         )
@@ -85,12 +107,8 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
         to_update = bindings.filtered(
             lambda b: b.external_id and b.export_hash != payload_hash(payloads[b.id])
         )
-        items = [payloads[b.id] for b in to_create]
-        created = adapter.bulk(backend, "organizations", "create_many", items)
-        ok_created = self._apply_results(backend, to_create, created, payloads)
-        items = [{**payloads[b.id], "id": int(b.external_id)} for b in to_update]
-        updated = adapter.bulk(backend, "organizations", "update_many", items)
-        ok_updated = self._apply_results(backend, to_update, updated, payloads)
+        ok_created = self._send_many(backend, "create_many", to_create, payloads)
+        ok_updated = self._send_many(backend, "update_many", to_update, payloads)
         bindings._delay_contacts()
         return (
             f"created {ok_created}, updated {ok_updated}, "
@@ -109,6 +127,60 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
             decision="batch: would export",
         )
         return f"preview: would export {len(changed)} organizations"
+
+    def _send_many(self, backend, operation, bindings, payloads):
+        """``create_many`` / ``update_many``; names Zendesk reports as taken
+        get the next suffix of the disambiguation rule and are sent again."""
+        ok = 0
+        while bindings:
+            items = [
+                {**payloads[b.id], "id": int(b.external_id)}
+                if operation == "update_many"
+                else payloads[b.id]
+                for b in bindings
+            ]
+            results = backend._get_adapter().bulk(
+                backend, "organizations", operation, items
+            )
+            done, taken = self._apply_results(backend, bindings, results, payloads)
+            ok += done
+            bindings = self._disambiguate(backend, taken, payloads)
+            for binding in taken - bindings:
+                name = payloads[binding.id]["name"]
+                self._record_failure(
+                    backend, binding, {"details": f"Name: {name} is already taken"}
+                )
+        return ok
+
+    def _disambiguate(self, backend, bindings, payloads):
+        """Zendesk said these names are taken: give each binding the next
+        suffix of the rule, update its payload, record the decision. Returns
+        the bindings to send again (not those the rule has nothing left for)."""
+        retry = self.env["zendesk.organization"]
+        for binding in bindings:
+            partner = binding.odoo_id
+            suffixes = mappers.name_suffixes(
+                {"id": partner.id, "ref": partner.ref, "vat": partner.vat}
+            )
+            current = binding.name_suffix or ""
+            tried = suffixes.index(current) + 1 if current in suffixes else 0
+            if tried >= len(suffixes):
+                continue
+            taken_name = payloads[binding.id]["name"]
+            binding.name_suffix = suffixes[tried]
+            new_name = binding._zendesk_name()
+            payloads[binding.id] = {**payloads[binding.id], "name": new_name}
+            self.env["connector.audit.line"]._record(
+                backend,
+                "export",
+                "update",
+                binding=binding,
+                changed=["name"],
+                decision=f"Zendesk name {taken_name!r} already taken: "
+                f"sent as {new_name!r}",
+            )
+            retry |= binding
+        return retry
 
     def _bind_existing(self, backend, bindings, payloads):
         """Bind what a previous (failed) attempt already created; when Zendesk
@@ -130,10 +202,14 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
             binding.write(vals)
 
     def _apply_results(self, backend, bindings, results, payloads):
+        """Bind what succeeded; return ``(count, bindings whose name is taken)``."""
         ok = 0
+        taken = self.env["zendesk.organization"]
         now = fields.Datetime.now()
         for binding, result in zip(bindings, self._by_index(results), strict=False):
-            if result and result.get("success", True) and result.get("id"):
+            if mappers.name_taken(result):
+                taken |= binding
+            elif result and result.get("success", True) and result.get("id"):
                 binding.write(
                     {
                         "external_id": str(result["id"]),
@@ -151,7 +227,7 @@ class ZendeskOrganizationBatchExporter(models.AbstractModel):
             [{"binding": b} for b in bindings if b.sync_date == now],
             decision="batch export",
         )
-        return ok
+        return ok, taken
 
     def _by_index(self, results):
         by_index = {r.get("index", i): r for i, r in enumerate(results)}

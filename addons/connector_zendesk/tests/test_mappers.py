@@ -77,3 +77,40 @@ class TestMappers(BaseCase):
     def test_ticket_without_id(self):
         with self.assertRaises(InvalidPayload):
             mappers.ticket_to_vals({}, {}, {}, "u")
+
+    def test_name_taken_in_both_error_shapes(self):
+        single = {
+            "error": "RecordInvalid",
+            "description": "Record validation errors",
+            "details": {
+                "name": [
+                    {
+                        "description": "Name: has already been taken",
+                        "error": "DuplicateValue",
+                    }
+                ]
+            },
+        }
+        bulk = {"index": 1, "success": False, "error": "RecordInvalid",
+                "details": "Name: Acme has already been taken"}  # fmt: skip
+        other = {"details": "External id: odoo-7 has already been taken"}
+        blank = {"details": {"name": [{"error": "BlankValue"}]}}
+        self.assertTrue(mappers.name_taken(single))
+        self.assertTrue(mappers.name_taken(bulk))
+        self.assertFalse(mappers.name_taken(other))
+        self.assertFalse(mappers.name_taken(blank))
+        self.assertFalse(mappers.name_taken(None))
+        self.assertFalse(mappers.name_taken({"id": 5, "success": True}))
+
+    def test_name_suffixes(self):
+        self.assertEqual(
+            mappers.name_suffixes({"id": 7, "ref": "C007", "vat": "BE01"}),
+            [" (C007)", " (#7)"],
+        )
+        self.assertEqual(
+            mappers.name_suffixes({"id": 7, "ref": False, "vat": "BE01"}),
+            [" (BE01)", " (#7)"],
+        )
+        self.assertEqual(
+            mappers.name_suffixes({"id": 7, "ref": "#7", "vat": False}), [" (#7)"]
+        )

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
 import time
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -37,7 +38,21 @@ class TestTickets(ZendeskMixin, TransactionCase):
             self.backend.action_import_tickets()
             self._run_jobs(trap)
         pages = [j.result for j in self.done_jobs if j.method_name == "job_pull_page"]
-        return {key: sum(page[key] for page in pages) for key in ("created", "updated")}
+        keys = ("created", "updated", "skipped")
+        return {key: sum(page[key] for page in pages) for key in keys}
+
+    def _export_requests(self):
+        """Spy on the adapter: the params of every incremental export call."""
+        calls = []
+        adapter_cls = type(self.env["zendesk.adapter"])
+        original = adapter_cls._api
+
+        def spy(adapter, backend, method, path, **kwargs):
+            if path.startswith("incremental/"):
+                calls.append(dict(kwargs.get("params") or {}))
+            return original(adapter, backend, method, path, **kwargs)
+
+        return calls, patch.object(adapter_cls, "_api", spy)
 
     def _tickets(self):
         return (
@@ -82,6 +97,56 @@ class TestTickets(ZendeskMixin, TransactionCase):
         self.assertEqual(again["updated"], 0)
         self.assertEqual(len(self._tickets()), self.tickets)
         self.assertLess(elapsed, 60)
+
+    def test_second_run_resumes_from_the_parked_cursor(self):
+        self._seed(tickets=40)
+        calls, spy = self._export_requests()
+        with spy:
+            self._pull()
+        checkpoint = self.backend.checkpoint_ids
+        parked = checkpoint.remote_cursor
+        self.assertTrue(parked, "Zendesk's after_cursor is parked")
+        self.assertIn("start_time", calls[0], "first run: start_time")
+        self.assertNotIn("cursor", calls[0])
+        domain = self.server.domain
+        tickets = domain.store.table("ticket")
+        open_id = next(
+            rid for rid in tickets.live if tickets.rows[rid]["status"] != "closed"
+        )
+        domain.update("ticket", open_id, {"priority": "urgent", "subject": "Moved"})
+        requester = tickets.rows[open_id]["requester_id"]
+        new = domain.create(
+            "ticket", {"description": "Printer on fire", "requester_id": requester}
+        )
+        calls.clear()
+        with spy:
+            results = self._pull()
+        self.assertEqual(calls, [{"per_page": 1000, "cursor": parked}])
+        self.assertEqual(results, {"created": 1, "updated": 1, "skipped": 0})
+        by_number = {t.ticket_number: t for t in self._tickets()}
+        self.assertEqual(by_number[open_id].name, "Moved")
+        self.assertEqual(by_number[open_id].priority, "urgent")
+        self.assertEqual(by_number[new["id"]].name, "Printer on fire")
+        self.assertNotEqual(checkpoint.remote_cursor, parked, "cursor moved on")
+        self.assertEqual(checkpoint.state, "idle")
+
+    def test_refused_cursor_falls_back_to_start_time(self):
+        self._seed(tickets=25)
+        checkpoint = self.env["connector.checkpoint"]._get_or_create(
+            self.backend, "tickets"
+        )
+        checkpoint.remote_cursor = "not-a-zendesk-cursor"
+        calls, spy = self._export_requests()
+        with spy:
+            results = self._pull()
+        self.assertEqual(calls[0]["cursor"], "not-a-zendesk-cursor")
+        self.assertEqual(calls[1], {"per_page": 1000, "start_time": 0})
+        self.assertEqual(results["created"], 25)
+        self.assertTrue(checkpoint.remote_cursor)
+        self.assertNotEqual(checkpoint.remote_cursor, "not-a-zendesk-cursor")
+        # an administrator rewinding the datetime drops the parked cursor
+        checkpoint.cursor = "2020-01-01 00:00:00"
+        self.assertFalse(checkpoint.remote_cursor)
 
     def test_export_endpoint_429_retries(self):
         self._seed(tickets=20)
