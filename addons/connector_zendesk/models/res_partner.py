@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 ORGANIZATION_FIELDS = {"name"}
 USER_FIELDS = {"name", "email", "phone"}
 COMPANY_USER_FIELDS = {"ref"}  # the users' customer number
+REFRESH_FIELDS = ORGANIZATION_FIELDS | USER_FIELDS | COMPANY_USER_FIELDS
 
 
 class ResPartner(models.Model):
@@ -46,6 +47,8 @@ class ResPartner(models.Model):
         return result
 
     def _zendesk_refresh_on_write(self, fields_written):
+        if not REFRESH_FIELDS & fields_written:
+            return  # the common case (postings, imports of other fields): no lookup
         organizations = self.env["zendesk.organization"]
         companies = self.filtered("is_company")
         contacts = (self - companies).filtered("parent_id")
