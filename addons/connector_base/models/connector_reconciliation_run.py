@@ -148,16 +148,17 @@ class ConnectorReconciliationRun(models.Model):
     def _run(self):
         self.ensure_one()
         started = time.perf_counter()
-        sources = self._get_backend()._connector_reconcile_sources(self)
-        source = sources.get(self.object_type)
+        backend = self._get_backend()
+        source = backend._connector_reconcile_sources(self).get(self.object_type)
         if source is None:
+            known = [code for code, _label in backend._connector_reconcile_object_types()]
             raise UserError(
                 _(
                     "%(service)s cannot reconcile '%(object)s'. Choose one of: "
                     "%(known)s.",
                     service=self.service,
                     object=self.object_type,
-                    known=", ".join(sources) or _("none"),
+                    known=", ".join(known) or _("none"),
                 )
             )
         fetched = time.perf_counter()
@@ -268,6 +269,39 @@ class ConnectorReconciliationRun(models.Model):
             rows[ext] = ReconRow(amount or 0.0, currency, status, day, fee or 0.0)
             ids[ext] = binding_id
         return rows, ids
+
+    def _source(self, binding_model, remote, query):
+        """The entry of ``_connector_reconcile_sources`` for this run's object
+        type: ``remote`` rows beside the Odoo rows ``query`` selects (see
+        ``_rows_from_sql``)."""
+        self.ensure_one()
+        odoo, binding_ids = self._rows_from_sql(query)
+        return {
+            self.object_type: {
+                "binding_model": binding_model,
+                "remote": remote,
+                "odoo": odoo,
+                "binding_ids": binding_ids,
+            }
+        }
+
+    def _remote_in_period(self, records, to_row, key="id"):
+        """``{external id: ReconRow}`` of the service's ``records`` dated in the
+        period; ``to_row(record)`` returns a ReconRow (its date decides) or None
+        for an object the connector never imports (a draft, a failed charge).
+
+        ``connector_reconcile_remote`` in the context (an iterable of records)
+        replaces ``records``: benchmarks feed the service side from memory."""
+        self.ensure_one()
+        start, end = self._period_bounds()
+        in_memory = self.env.context.get("connector_reconcile_remote")
+        rows = {}
+        for record in records if in_memory is None else in_memory:
+            row = to_row(record)
+            day = _as_datetime(row.date) if row else None
+            if day and start <= day < end:
+                rows[str(record[key])] = row
+        return rows
 
     @api.model
     def _cron_reconcile(self, days_back=1):
