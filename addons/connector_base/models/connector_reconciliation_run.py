@@ -151,7 +151,9 @@ class ConnectorReconciliationRun(models.Model):
         backend = self._get_backend()
         source = backend._connector_reconcile_sources(self).get(self.object_type)
         if source is None:
-            known = [code for code, _label in backend._connector_reconcile_object_types()]
+            known = [
+                code for code, _label in backend._connector_reconcile_object_types()
+            ]
             raise UserError(
                 _(
                     "%(service)s cannot reconcile '%(object)s'. Choose one of: "

@@ -82,14 +82,17 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
             cls._import_cls("stripe.invoice", ids[key])
         for key in ("ch_ok", "ch_amount"):
             cls._import_cls("stripe.charge", ids[key])
-        ids["rf_ok"] = c.refunds.create(params={"charge": ids["ch_ok"], "amount": 500}).id
+        ids["rf_ok"] = c.refunds.create(
+            params={"charge": ids["ch_ok"], "amount": 500}
+        ).id
         cls._import_cls("stripe.refund", ids["rf_ok"])
         ids["rf_missing"] = c.refunds.create(
             params={"charge": ids["ch_ok"], "amount": 700}
         ).id
         cls._import_cls("stripe.payout", ids["payout"])  # its charges and disputes
         c.disputes.update(
-            ids["dp_lost"], params={"evidence": {"uncategorized_text": "losing_evidence"}}
+            ids["dp_lost"],
+            params={"evidence": {"uncategorized_text": "losing_evidence"}},
         )
         c.invoices.void_invoice(ids["inv_void"])
         cls.server.state.store.delete(ids["inv_gone"])
@@ -101,18 +104,26 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
         cls.env.flush_all()
         cr, ids = cls.env.cr, cls.ids
         move = cls._binding_cls("stripe.invoice", ids["inv_amount"]).odoo_id
-        cr.execute(SQL("UPDATE account_move SET amount_total = 60 WHERE id = %s", move.id))
+        cr.execute(
+            SQL("UPDATE account_move SET amount_total = 60 WHERE id = %s", move.id)
+        )
         eur = cls.env.ref("base.EUR")  # the sandbox bills these in USD
         move = cls._binding_cls("stripe.invoice", ids["inv_fx"]).odoo_id
         cr.execute(
-            SQL("UPDATE account_move SET currency_id = %s WHERE id = %s", eur.id, move.id)
+            SQL(
+                "UPDATE account_move SET currency_id = %s WHERE id = %s",
+                eur.id,
+                move.id,
+            )
         )
         payment = cls._binding_cls("stripe.charge", ids["ch_amount"]).odoo_id
         cr.execute(
             SQL("UPDATE account_payment SET amount = 55 WHERE id = %s", payment.id)
         )
         payout = cls._binding_cls("stripe.payout", ids["payout"])
-        fee_line = payout.line_ids.filtered(lambda l: l.account_id == cls.fee_account)[0]
+        fee_line = payout.line_ids.filtered(
+            lambda li: li.account_id == cls.fee_account
+        )[0]
         cr.execute(
             SQL(
                 "UPDATE account_move_line SET amount_currency = amount_currency + 0.5 "
@@ -241,20 +252,24 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
             )
             trap.perform_enqueued_jobs()
         self.assertEqual((missing | void | lost).mapped("state"), ["fixing"] * 3)
-        self.assertEqual(self._binding("stripe.invoice", ids["inv_void"]).state, "cancel")
+        self.assertEqual(
+            self._binding("stripe.invoice", ids["inv_void"]).state, "cancel"
+        )
         invoices.action_run()
         disputes.action_run()
         self.assertEqual((missing | void | lost).mapped("state"), ["fixed"] * 3)
         self.assertEqual(
-            sorted(invoices.line_ids.filtered(lambda l: l.state == "open").mapped("bucket")),
+            sorted(
+                invoices.line_ids.filtered(lambda li: li.state == "open").mapped(
+                    "bucket"
+                )
+            ),
             ["amount", "fx", "missing_remote", "timing"],
         )
-        self.assertFalse(disputes.line_ids.filtered(lambda l: l.state == "open"))
+        self.assertFalse(disputes.line_ids.filtered(lambda li: li.state == "open"))
 
     def test_cron_runs_every_object_type(self):
         runs = self.env["connector.reconciliation.run"]._cron_reconcile()
         mine = runs.filtered(lambda r: r.backend_model == "stripe.backend")
-        self.assertEqual(
-            sorted(mine.mapped("object_type")), sorted(EXPECTED)
-        )
+        self.assertEqual(sorted(mine.mapped("object_type")), sorted(EXPECTED))
         self.assertEqual(set(mine.mapped("state")), {"done"})
