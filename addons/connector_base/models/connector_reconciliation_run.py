@@ -257,6 +257,7 @@ class ConnectorReconciliationRun(models.Model):
     def _rows_from_sql(self, query):
         """Run ``query`` (an ``odoo.tools.SQL`` selecting external_id, amount,
         currency, status, date, fee and binding id) -> (rows, binding ids)."""
+        self.env.flush_all()  # the query reads what this transaction wrote
         self.env.cr.execute(query)
         rows, ids = {}, {}
         for (
