@@ -139,6 +139,15 @@ class TestSalesforceReconciliation(SalesforceMixin, TransactionCase):
         due = lines[self.due.external_id]
         self.assertAlmostEqual(due.remote_amount, 99.0)
         self.assertAlmostEqual(due.odoo_amount, 0.0)
+        data = self.env["connector.dashboard"].get_dashboard_data()
+        card = next(
+            c
+            for c in data["cards"]
+            if (c["backend_model"], c["backend_id"])
+            == (self.backend._name, self.backend.id)
+        )
+        self.assertEqual(card["service"], "salesforce")
+        self.assertEqual(card["drift_count"], len(orders.line_ids | status.line_ids))
 
     def test_fix_imports_the_order_and_sends_the_status(self):
         orders, status = self._run("orders"), self._run("payment_status")

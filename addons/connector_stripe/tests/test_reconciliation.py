@@ -232,6 +232,17 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
         self.assertGreater(fee.remote_fee, 0)
         self.assertIn("/test/invoices/", inv[ids["inv_missing"]].external_url)
         self.assertLess(elapsed, 30)
+        data = self.env["connector.dashboard"].get_dashboard_data()
+        card = next(
+            c
+            for c in data["cards"]
+            if (c["backend_model"], c["backend_id"])
+            == (self.backend._name, self.backend.id)
+        )
+        self.assertEqual(card["service"], "stripe")
+        self.assertEqual(
+            card["drift_count"], sum(len(r.line_ids) for r in runs.values())
+        )
 
     def test_fix_imports_and_closes_the_drift(self):
         invoices, disputes = self._run("invoices"), self._run("disputes")
