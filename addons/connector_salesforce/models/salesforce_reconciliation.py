@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
+# (kept apart from salesforce_backend_sync.py: these hooks belong to reconciliation)
 """Reconciliation provider of Salesforce: order parity and status parity.
 
 * ``orders``: the won opportunities closed in the period beside the sale

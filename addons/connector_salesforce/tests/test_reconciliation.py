@@ -139,13 +139,7 @@ class TestSalesforceReconciliation(SalesforceMixin, TransactionCase):
         due = lines[self.due.external_id]
         self.assertAlmostEqual(due.remote_amount, 99.0)
         self.assertAlmostEqual(due.odoo_amount, 0.0)
-        data = self.env["connector.dashboard"].get_dashboard_data()
-        card = next(
-            c
-            for c in data["cards"]
-            if (c["backend_model"], c["backend_id"])
-            == (self.backend._name, self.backend.id)
-        )
+        card = self.env["connector.dashboard"]._backend_card(self.backend)
         self.assertEqual(card["service"], "salesforce")
         self.assertEqual(card["drift_count"], len(orders.line_ids | status.line_ids))
 

@@ -232,14 +232,11 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
         self.assertGreater(fee.remote_fee, 0)
         self.assertIn("/test/invoices/", inv[ids["inv_missing"]].external_url)
         self.assertLess(elapsed, 30)
-        data = self.env["connector.dashboard"].get_dashboard_data()
-        card = next(
-            c
-            for c in data["cards"]
-            if (c["backend_model"], c["backend_id"])
-            == (self.backend._name, self.backend.id)
-        )
+        card = self.env["connector.dashboard"]._backend_card(self.backend)
         self.assertEqual(card["service"], "stripe")
+        self.assertIn(
+            card, self.env["connector.dashboard"].get_dashboard_data()["cards"]
+        )
         self.assertEqual(
             card["drift_count"], sum(len(r.line_ids) for r in runs.values())
         )

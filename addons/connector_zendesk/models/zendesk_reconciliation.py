@@ -64,24 +64,13 @@ class ZendeskBackend(models.Model):
         reconciliation lines, its external id (``<prefix><partner id>``)."""
         if model != BINDING or not external_id:
             return False
+        partner_id = self._xid_to_partner_id(external_id) or 0
+        domain = [("external_id", "=", external_id), ("odoo_id", "=", partner_id)]
         binding = (
             self.env[BINDING]
             .with_context(active_test=False)
-            .search(
-                [("backend_id", "=", self.id), ("external_id", "=", external_id)],
-                limit=1,
-            )
+            .search([("backend_id", "=", self.id), "|", *domain], limit=1)
         )
-        partner_id = self._xid_to_partner_id(external_id)
-        if not binding and partner_id:
-            binding = (
-                self.env[BINDING]
-                .with_context(active_test=False)
-                .search(
-                    [("backend_id", "=", self.id), ("odoo_id", "=", partner_id)],
-                    limit=1,
-                )
-            )
         if not binding.external_id:
             return False
         base = self._get_adapter()._base_url(self)

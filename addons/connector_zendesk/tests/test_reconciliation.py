@@ -88,13 +88,7 @@ class TestZendeskReconciliation(ZendeskMixin, TransactionCase):
         self.assertIn("/agent/organizations/", edited.external_url)
         self.assertEqual(run.remote_count, 7)
         self.assertEqual(run.odoo_count, 8)
-        data = self.env["connector.dashboard"].get_dashboard_data()
-        card = next(
-            c
-            for c in data["cards"]
-            if (c["backend_model"], c["backend_id"])
-            == (self.backend._name, self.backend.id)
-        )
+        card = self.env["connector.dashboard"]._backend_card(self.backend)
         self.assertEqual((card["service"], card["drift_count"]), ("zendesk", 5))
         # the one-sided objects are seconds old: inside a 2-hour lag
         self.assertEqual(
