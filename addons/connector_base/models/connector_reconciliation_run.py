@@ -10,6 +10,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..exceptions import ConnectorError
 from .connector_backend_ref_mixin import concrete_models
 
 _logger = logging.getLogger(__name__)
@@ -149,7 +152,7 @@ class ConnectorReconciliationRun(models.Model):
         self.ensure_one()
         started = time.perf_counter()
         backend = self._get_backend()
-        source = backend._connector_reconcile_sources(self).get(self.object_type)
+        source = self._fetch_sources(backend).get(self.object_type)
         if source is None:
             known = [
                 code for code, _label in backend._connector_reconcile_object_types()
@@ -190,6 +193,21 @@ class ConnectorReconciliationRun(models.Model):
             }
         )
         return lines
+
+    def _fetch_sources(self, backend):
+        """The backend's rows; a service that cannot be read (outage, rate
+        limit, refused key) fails this run with a message, not a traceback."""
+        try:
+            return backend._connector_reconcile_sources(self)
+        except (ConnectorError, RetryableJobError) as err:
+            raise UserError(
+                _(
+                    "%(service)s could not be read (%(error)s). Run the "
+                    "reconciliation again later.",
+                    service=self.service,
+                    error=err,
+                )
+            ) from err
 
     def _replace_lines(self, lines):
         """A re-run replaces the open lines; handled lines stay, and become

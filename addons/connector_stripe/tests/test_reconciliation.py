@@ -281,3 +281,13 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
         mine = runs.filtered(lambda r: r.backend_model == "stripe.backend")
         self.assertEqual(sorted(mine.mapped("object_type")), sorted(EXPECTED))
         self.assertEqual(set(mine.mapped("state")), {"done"})
+
+    def test_stripe_outage_fails_the_run_with_a_message(self):
+        self.server.faults.update(rate_5xx=1.0)
+        try:
+            runs = self.env["connector.reconciliation.run"]._cron_reconcile()
+        finally:
+            self.server.faults.reset()
+        mine = runs.filtered(lambda r: r.backend_model == "stripe.backend")
+        self.assertEqual(set(mine.mapped("state")), {"failed"})
+        self.assertIn("could not be read", mine[0].message)
