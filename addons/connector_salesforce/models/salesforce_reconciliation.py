@@ -89,6 +89,13 @@ class SalesforceAdapter(models.AbstractModel):
 class SalesforceBackend(models.Model):
     _inherit = "salesforce.backend"
 
+    def _connector_external_url(self, model, external_id):
+        sobject = getattr(self.env.get(model), "_sf_object", None)
+        if not (self.instance_url and sobject and external_id):
+            return False
+        base = self.instance_url.rstrip("/")
+        return f"{base}/lightning/r/{sobject}/{external_id}/view"
+
     def _connector_reconcile_object_types(self):
         if self._sf_status_columns():
             return list(OBJECT_TYPES)

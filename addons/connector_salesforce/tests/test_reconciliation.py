@@ -130,6 +130,11 @@ class TestSalesforceReconciliation(SalesforceMixin, TransactionCase):
         lost = lines[self.lost.external_id]
         self.assertEqual((lost.remote_status, lost.odoo_status), ("Closed Lost", "won"))
         self.assertEqual(orders.odoo_count, len(self._orders()))
+        self.backend.instance_url = "https://acme.my.salesforce.com"
+        self.assertEqual(
+            lines[self.won_late].external_url,
+            f"https://acme.my.salesforce.com/lightning/r/Opportunity/{self.won_late}/view",
+        )
         status = self._run("payment_status")
         self.assertEqual(dict(Counter(status.line_ids.mapped("bucket"))), STATUS)
         lines = self._lines(status)

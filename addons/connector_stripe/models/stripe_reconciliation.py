@@ -175,6 +175,7 @@ DASHBOARD_PATHS = {
     "stripe.dispute": "disputes",
     "stripe.payout": "payouts",
     "stripe.product": "products",
+    "stripe.subscription": "subscriptions",
 }
 
 
