@@ -21,6 +21,7 @@ from .mappers import parse_time
 
 BINDING = "zendesk.organization"
 PAGE = 100
+PAYLOAD_PAGE = 1000
 
 
 def field_text(value):
@@ -123,17 +124,23 @@ class ZendeskBackend(models.Model):
         )
 
     def _zd_fill_payloads(self, source, keys):
+        """Odoo's payloads, a page of bindings at a time: the standing queries
+        stay grouped, and small recordsets keep the ORM's prefetch cheap."""
         ids = source["binding_ids"]
-        bindings = self.env[BINDING].browse(list(ids.values()))
-        payloads = self.env["zendesk.organization.batch.exporter"]._payloads(bindings)
-        odoo = source["odoo"]
-        for xid, binding_id in ids.items():
-            payload = payloads[binding_id]
-            odoo[xid] = odoo[xid]._replace(
-                status=fields_status(
-                    payload["name"], payload.get("organization_fields") or {}, keys
+        odoo, items = source["odoo"], list(ids.items())
+        exporter = self.env["zendesk.organization.batch.exporter"]
+        for start in range(0, len(items), PAYLOAD_PAGE):
+            page = items[start : start + PAYLOAD_PAGE]
+            bindings = self.env[BINDING].browse([binding_id for __, binding_id in page])
+            payloads = exporter._payloads(bindings)
+            for xid, binding_id in page:
+                payload = payloads[binding_id]
+                odoo[xid] = odoo[xid]._replace(
+                    status=fields_status(
+                        payload["name"], payload.get("organization_fields") or {}, keys
+                    )
                 )
-            )
+            self.env.invalidate_all()  # what a page read is not needed again
 
 
 class ConnectorReconciliationLine(models.Model):
