@@ -28,7 +28,7 @@ OBJECT_TYPES = [
 ]
 # object type -> (binding model, Stripe list, look-back days before the period)
 SPECS = {
-    "invoices": ("stripe.invoice", "invoices", 31),  # finalized after creation
+    "invoices": ("stripe.invoice", "invoices", 7),  # finalized after creation
     "payments": ("stripe.charge", "charges", 0),
     "refunds": ("stripe.refund", "refunds", 0),
     "disputes": ("stripe.dispute", "disputes", 0),
