@@ -7,24 +7,26 @@ from memory (``connector_reconcile_remote``).
 """
 
 import calendar
-import logging
-import os
-import time
-from collections import Counter
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from odoo.addons.connector_base.tests.reconciliation_common import (
+    ReconciliationScaleMixin,
+    scale_size,
+)
+
 from .common import StripeCase
 
-_logger = logging.getLogger(__name__)
-SIZE = int(os.environ.get("CONNECTOR_RECON_SCALE", "3000"))
+SIZE = scale_size(3000)
 
 
 @tagged("post_install", "-at_install")
-class TestStripeReconciliationScale(StripeCase, TransactionCase):
+class TestStripeReconciliationScale(
+    ReconciliationScaleMixin, StripeCase, TransactionCase
+):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -73,28 +75,13 @@ class TestStripeReconciliationScale(StripeCase, TransactionCase):
         ]
         remote.append({**remote[0], "id": "in_extra"})
         remote.append({**remote[0], "id": "in_draft", "status": "draft"})
-        runs = self.env["connector.reconciliation.run"]
-        run = runs.with_context(connector_reconcile_remote=remote).create(
-            {
-                **runs._backend_vals(self.backend),
-                "object_type": "invoices",
-                "date_from": yesterday,
-                "date_to": yesterday,
-                "allowed_lag_hours": 1,
-            }
-        )
-        started = time.perf_counter()
-        run.action_run()
-        elapsed = time.perf_counter() - started
-        _logger.info(
-            "Stripe invoice reconciliation of %s objects: %.2fs (%s drift lines)",
-            SIZE,
-            elapsed,
-            run.drift_count,
+        run, elapsed = self._timed_run(
+            remote,
+            object_type="invoices",
+            date_from=yesterday,
+            date_to=yesterday,
+            allowed_lag_hours=1,
         )
         self.assertEqual((run.remote_count, run.odoo_count), (SIZE + 1, SIZE))
-        self.assertEqual(
-            dict(Counter(run.line_ids.mapped("bucket"))),
-            {"amount": SIZE // 100, "missing_odoo": 1},
-        )
+        self.assertBuckets(run, {"amount": SIZE // 100, "missing_odoo": 1})
         self.assertLess(elapsed, max(10.0, SIZE / 10000.0))

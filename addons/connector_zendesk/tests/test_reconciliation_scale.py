@@ -6,22 +6,23 @@ Zendesk's organizations from memory (``connector_reconcile_remote``).
 (figures in readme/USAGE.md).
 """
 
-import logging
-import os
-import time
-from collections import Counter
-
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from odoo.addons.connector_base.tests.reconciliation_common import (
+    ReconciliationScaleMixin,
+    scale_size,
+)
+
 from .common import ZendeskMixin
 
-_logger = logging.getLogger(__name__)
-SIZE = int(os.environ.get("CONNECTOR_RECON_SCALE", "2000"))
+SIZE = scale_size(2000)
 
 
 @tagged("post_install", "-at_install")
-class TestZendeskReconciliationScale(ZendeskMixin, TransactionCase):
+class TestZendeskReconciliationScale(
+    ReconciliationScaleMixin, ZendeskMixin, TransactionCase
+):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -78,25 +79,9 @@ class TestZendeskReconciliationScale(ZendeskMixin, TransactionCase):
 
     def test_large_run_is_fast(self):
         remote = self._remote(self._insert_odoo_side(SIZE))
-        runs = self.env["connector.reconciliation.run"]
-        run = runs.with_context(connector_reconcile_remote=remote).create(
-            {
-                **runs._backend_vals(self.backend),
-                "object_type": "organizations",
-                "allowed_lag_hours": 1,
-            }
-        )
-        started = time.perf_counter()
-        run.action_run()
-        elapsed = time.perf_counter() - started
-        _logger.info(
-            "Zendesk organization reconciliation of %s objects: %.2fs (%s lines)",
-            SIZE,
-            elapsed,
-            run.drift_count,
+        run, elapsed = self._timed_run(
+            remote, object_type="organizations", allowed_lag_hours=1
         )
         self.assertEqual((run.remote_count, run.odoo_count), (SIZE, SIZE))
-        self.assertEqual(
-            dict(Counter(run.line_ids.mapped("bucket"))), {"status": SIZE // 100}
-        )
+        self.assertBuckets(run, {"status": SIZE // 100})
         self.assertLess(elapsed, max(20.0, SIZE / 2000.0))
