@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -149,6 +149,14 @@ class TestSalesforceReconciliation(SalesforceMixin, TransactionCase):
         self.assertEqual(card["drift_count"], len(orders.line_ids | status.line_ids))
 
     def test_fix_imports_the_order_and_sends_the_status(self):
+        self.env = self.env(
+            user=new_test_user(
+                self.env,
+                "sf_recon_accountant",
+                groups="connector_base.connector_base_group_user,"
+                "sales_team.group_sale_salesman,account.group_account_invoice",
+            )
+        )
         orders, status = self._run("orders"), self._run("payment_status")
         missing = self._lines(orders)[self.won_late]
         paid = self._lines(status)[self.ok.external_id]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import requests
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -242,6 +242,13 @@ class TestStripeReconciliation(StripeCase, TransactionCase):
         )
 
     def test_fix_imports_and_closes_the_drift(self):
+        accountant = new_test_user(
+            self.env,
+            "stripe_recon_accountant",
+            groups="connector_base.connector_base_group_user,"
+            "account.group_account_invoice",
+        )
+        self.env = self.env(user=accountant)
         invoices, disputes = self._run("invoices"), self._run("disputes")
         ids = self.ids
         missing = self._lines(invoices)[ids["inv_missing"]]

@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -111,6 +111,14 @@ class TestZendeskReconciliation(ZendeskMixin, TransactionCase):
 
     def test_fix_sends_odoo_values_and_closes_the_drift(self):
         self._seed()
+        self.env = self.env(
+            user=new_test_user(
+                self.env,
+                "zd_recon_accountant",
+                groups="connector_base.connector_base_group_user,"
+                "account.group_account_invoice",
+            )
+        )
         run = self._run(lag=0)
         lines = self._lines(run)
         todo = (
