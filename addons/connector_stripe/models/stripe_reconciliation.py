@@ -8,6 +8,7 @@ binding table joined to its entry or payment. Statuses are mapped to words both
 sides can express (see ``INVOICE_STATUS`` and the queries).
 """
 
+import functools
 from datetime import timedelta
 
 from odoo import models
@@ -82,11 +83,11 @@ def dispute_row(data):
     return _row(data, data.get("amount"), status, data.get("created"), fee)
 
 
-def payout_row(data, fee=0):
+def payout_row(data):
     if data.get("status") != "paid":
         return None  # not on the bank account yet: not booked
     stamp = data.get("arrival_date") or data.get("created")
-    return _row(data, data.get("amount"), "paid", stamp, fee)
+    return _row(data, data.get("amount"), "paid", stamp)
 
 
 def payout_fee(transactions):
@@ -146,7 +147,7 @@ class StripeBackend(models.Model):
 
     def _stripe_recon_mapper(self, run):
         if run.object_type == "fees":
-            return self._stripe_fee_row
+            return functools.partial(self._stripe_fee_row, *run._period_bounds())
         return {
             "invoices": invoice_row,
             "payments": charge_row,
@@ -155,15 +156,17 @@ class StripeBackend(models.Model):
             "payouts": payout_row,
         }[run.object_type]
 
-    def _stripe_fee_row(self, data):
-        """A paid payout with the fees of the transactions it settled (one
-        list call per payout)."""
-        if data.get("status") != "paid":
+    def _stripe_fee_row(self, start, end, data):
+        """A paid payout of the period with the fees of the transactions it
+        settled (one list call per payout of the period)."""
+        row = payout_row(data)
+        if not row or not start <= row.date < end:
             return None
         transactions = data.get("transactions")
         if transactions is None:
             transactions = self._get_adapter().payout_transactions(self, data["id"])
-        return payout_row(data, payout_fee(transactions))
+        fee = mappers.to_amount(payout_fee(transactions), data.get("currency"))
+        return row._replace(fee=fee)
 
 
 DASHBOARD_PATHS = {
