@@ -4,7 +4,7 @@
 """Reconciliation provider of Salesforce: order parity and status parity.
 
 * ``orders``: the won opportunities closed in the period beside the sale
-  orders bound to them (count, untaxed amount, won vs cancelled).
+  orders bound to them (count, untaxed amount, won or not).
 * ``payment_status``: the payment status and amount due written back on those
   opportunities beside what Odoo would write now (computed in SQL the way
   ``mappers.invoice_status`` does).
@@ -37,6 +37,8 @@ OBJECT_TYPES = [
 BINDING = "salesforce.opportunity"
 FIELD_NAME = re.compile(r"^\w+$")
 ID_CHUNK = 200
+# an opportunity that left the won stage, or an order cancelled in Odoo
+NOT_WON = "not won"
 
 # Per order: its posted customer invoices, then the write-back status.
 STATUS_QUERY = SQL(
@@ -58,9 +60,10 @@ STATUS_QUERY = SQL(
 )
 ORDER_QUERY = SQL(
     "SELECT b.external_id, so.amount_untaxed, NULL, "
-    "CASE WHEN so.state = 'cancel' THEN 'cancelled' ELSE 'won' END, "
+    "CASE WHEN so.state = 'cancel' THEN %s ELSE 'won' END, "
     "b.create_date, 0.0, b.id "
-    "FROM salesforce_opportunity b JOIN sale_order so ON so.id = b.odoo_id"
+    "FROM salesforce_opportunity b JOIN sale_order so ON so.id = b.odoo_id",
+    NOT_WON,
 )
 
 
@@ -167,7 +170,7 @@ class SalesforceBackend(models.Model):
         return ReconRow(
             mappers.number(rec.get("Amount")),
             None,
-            "won" if stage == self.conversion_stage else stage,
+            "won" if stage == self.conversion_stage else NOT_WON,
             _close_date(rec),
         )
 

@@ -128,7 +128,7 @@ class TestSalesforceReconciliation(SalesforceMixin, TransactionCase):
         self.assertEqual(lines[self.gone.external_id].bucket, "missing_remote")
         self.assertAlmostEqual(lines[self.amount.external_id].difference, -10.0)
         lost = lines[self.lost.external_id]
-        self.assertEqual((lost.remote_status, lost.odoo_status), ("Closed Lost", "won"))
+        self.assertEqual((lost.remote_status, lost.odoo_status), ("not won", "won"))
         self.assertEqual(orders.odoo_count, len(self._orders()))
         self.backend.instance_url = "https://acme.my.salesforce.com"
         self.assertEqual(
