@@ -24,7 +24,10 @@ class ConnectorDashboard(models.AbstractModel):
                 cards.append(self._backend_card(backend, since))
         return {"cards": cards}
 
-    def _backend_card(self, backend, since):
+    def _backend_card(self, backend, since=None):
+        """The health figures of one backend (``since``: start of the 24 h
+        window of the failure rate and the webhook lag)."""
+        since = since or fields.Datetime.now() - timedelta(days=1)
         ref = [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)]
         service = backend._connector_service
         queue = self._queue_figures(service, since)

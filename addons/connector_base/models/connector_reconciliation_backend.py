@@ -12,6 +12,7 @@ class ConnectorBackendMixin(models.AbstractModel):
     * ``_connector_retry_exception(exception)``: re-enqueue what failed.
     * ``_connector_reconcile_sources(run)``: remote and Odoo rows per object type
       (contract in readme/USAGE.md, worked example in connector_test).
+    * ``_connector_reconcile_fix_mode(line)``: what *Fix* enqueues for a line.
     """
 
     _inherit = "connector.backend.mixin"
@@ -30,6 +31,15 @@ class ConnectorBackendMixin(models.AbstractModel):
     def _connector_reconcile_object_types(self):
         """Selection values ``[(code, label)]`` offered on a run."""
         return []
+
+    def _connector_reconcile_fix_mode(self, line):
+        """``"export"`` (Odoo wins) or ``"import"`` (the service wins).
+
+        By default the service wins, except for an object only Odoo has whose
+        binding model can export. Override where Odoo is the system of record
+        of the compared figures (a status or fields written back)."""
+        exporter = getattr(self.env[line.binding_model], "_exporter", None)
+        return "export" if line.side == "odoo" and exporter else "import"
 
     def _connector_retry_exception(self, exception):
         """Replay the event, else re-import the object, else requeue the job."""

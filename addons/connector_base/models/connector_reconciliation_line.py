@@ -12,6 +12,7 @@ SUGGESTIONS = {
     "status": "Fix re-imports the object to align its status.",
     "timing": "Usually nothing: the next sync brings it. Fix imports it now.",
 }
+EXPORT_SUGGESTION = "Fix sends Odoo's values to the service (Odoo is the reference)."
 
 
 class ConnectorReconciliationLine(models.Model):
@@ -98,7 +99,15 @@ class ConnectorReconciliationLine(models.Model):
     @api.depends("bucket")
     def _compute_suggestion(self):
         for line in self:
-            line.suggestion = SUGGESTIONS.get(line.bucket)
+            backend = line._get_backend().exists() if line.backend_model else None
+            exports = (
+                backend
+                and line.binding_model in self.env
+                and backend._connector_reconcile_fix_mode(line) == "export"
+            )
+            line.suggestion = (
+                EXPORT_SUGGESTION if exports else SUGGESTIONS.get(line.bucket)
+            )
 
     def action_fix(self):
         """Enqueue the import (service wins) or the export (Odoo only)."""
@@ -118,10 +127,11 @@ class ConnectorReconciliationLine(models.Model):
             binding.with_context(connector_no_export=True).write(
                 {"payload_hash": False, "export_hash": False}
             )
-        if self.side == "odoo" and binding:
+        mode = backend._connector_reconcile_fix_mode(self)
+        if mode == "export" and binding:
             return binding.with_delay(
                 identity_key=key, description=_("Export %s", binding.display_name)
-            ).job_export_record("create")
+            ).job_export_record("create" if self.side == "odoo" else "update")
         return bindings.with_delay(
             identity_key=key, description=_("Import %s", self.external_id)
         ).job_import_record(backend, self.external_id)

@@ -10,6 +10,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..exceptions import ConnectorError
 from .connector_backend_ref_mixin import concrete_models
 
 _logger = logging.getLogger(__name__)
@@ -148,16 +151,19 @@ class ConnectorReconciliationRun(models.Model):
     def _run(self):
         self.ensure_one()
         started = time.perf_counter()
-        sources = self._get_backend()._connector_reconcile_sources(self)
-        source = sources.get(self.object_type)
+        backend = self._get_backend()
+        source = self._fetch_sources(backend).get(self.object_type)
         if source is None:
+            known = [
+                code for code, _label in backend._connector_reconcile_object_types()
+            ]
             raise UserError(
                 _(
                     "%(service)s cannot reconcile '%(object)s'. Choose one of: "
                     "%(known)s.",
                     service=self.service,
                     object=self.object_type,
-                    known=", ".join(sources) or _("none"),
+                    known=", ".join(known) or _("none"),
                 )
             )
         fetched = time.perf_counter()
@@ -188,10 +194,27 @@ class ConnectorReconciliationRun(models.Model):
         )
         return lines
 
+    def _fetch_sources(self, backend):
+        """The backend's rows; a service that cannot be read (outage, rate
+        limit, refused key) fails this run with a message, not a traceback."""
+        try:
+            return backend._connector_reconcile_sources(self)
+        except (ConnectorError, RetryableJobError) as err:
+            raise UserError(
+                _(
+                    "%(service)s could not be read (%(error)s). Run the "
+                    "reconciliation again later.",
+                    service=self.service,
+                    error=err,
+                )
+            ) from err
+
     def _replace_lines(self, lines):
         """A re-run replaces the open lines; handled lines stay, and become
         'fixed' once their object no longer drifts."""
-        self.line_ids.filtered(lambda line: line.state == "open").unlink()
+        # a run owns its lines: whoever may run it (a Connector User) replaces
+        # them, though only managers may delete lines by hand
+        self.line_ids.filtered(lambda line: line.state == "open").sudo().unlink()
         handled = self.line_ids
         handled_ids = set(handled.mapped("external_id"))
         drifting = {vals["external_id"] for vals in lines}
@@ -254,6 +277,7 @@ class ConnectorReconciliationRun(models.Model):
     def _rows_from_sql(self, query):
         """Run ``query`` (an ``odoo.tools.SQL`` selecting external_id, amount,
         currency, status, date, fee and binding id) -> (rows, binding ids)."""
+        self.env.flush_all()  # the query reads what this transaction wrote
         self.env.cr.execute(query)
         rows, ids = {}, {}
         for (
@@ -268,6 +292,39 @@ class ConnectorReconciliationRun(models.Model):
             rows[ext] = ReconRow(amount or 0.0, currency, status, day, fee or 0.0)
             ids[ext] = binding_id
         return rows, ids
+
+    def _source(self, binding_model, remote, query):
+        """The entry of ``_connector_reconcile_sources`` for this run's object
+        type: ``remote`` rows beside the Odoo rows ``query`` selects (see
+        ``_rows_from_sql``)."""
+        self.ensure_one()
+        odoo, binding_ids = self._rows_from_sql(query)
+        return {
+            self.object_type: {
+                "binding_model": binding_model,
+                "remote": remote,
+                "odoo": odoo,
+                "binding_ids": binding_ids,
+            }
+        }
+
+    def _remote_in_period(self, records, to_row, key="id"):
+        """``{external id: ReconRow}`` of the service's ``records`` dated in the
+        period; ``to_row(record)`` returns a ReconRow (its date decides) or None
+        for an object the connector never imports (a draft, a failed charge).
+
+        ``connector_reconcile_remote`` in the context (an iterable of records)
+        replaces ``records``: benchmarks feed the service side from memory."""
+        self.ensure_one()
+        start, end = self._period_bounds()
+        in_memory = self.env.context.get("connector_reconcile_remote")
+        rows = {}
+        for record in records if in_memory is None else in_memory:
+            row = to_row(record)
+            day = _as_datetime(row.date) if row else None
+            if day and start <= day < end:
+                rows[str(record[key])] = row
+        return rows
 
     @api.model
     def _cron_reconcile(self, days_back=1):

@@ -8,3 +8,4 @@ from . import salesforce_account
 from . import salesforce_partner_services
 from . import salesforce_product
 from . import salesforce_opportunity
+from . import salesforce_reconciliation

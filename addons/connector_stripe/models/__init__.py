@@ -13,3 +13,4 @@ from . import stripe_dispute
 from . import stripe_payout
 from . import stripe_event_feed
 from . import connector_ownership
+from . import stripe_reconciliation

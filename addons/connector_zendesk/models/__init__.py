@@ -12,3 +12,4 @@ from . import res_partner
 from . import account_move
 from . import account_partial_reconcile
 from . import account_payment
+from . import zendesk_reconciliation

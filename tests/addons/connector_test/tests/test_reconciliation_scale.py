@@ -6,24 +6,26 @@ The default run uses 3,000 objects; ``CONNECTOR_RECON_SCALE=100000`` measures th
 100k-object run (figures in connector_base/readme/USAGE.md).
 """
 
-import logging
-import os
-import time
-from collections import Counter
 from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from odoo.addons.connector_base.tests.reconciliation_common import (
+    ReconciliationScaleMixin,
+    scale_size,
+)
+
 from .common import ConnectorTestMixin
 
-_logger = logging.getLogger(__name__)
-SIZE = int(os.environ.get("CONNECTOR_RECON_SCALE", "3000"))
+SIZE = scale_size(3000)
 
 
 @tagged("post_install", "-at_install")
-class TestReconciliationScale(ConnectorTestMixin, TransactionCase):
+class TestReconciliationScale(
+    ReconciliationScaleMixin, ConnectorTestMixin, TransactionCase
+):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -74,34 +76,14 @@ class TestReconciliationScale(ConnectorTestMixin, TransactionCase):
             for index in range(1, SIZE + 1)
         ]
         remote.append({**remote[0], "id": "cus_extra", "balance": 5000})
-        run = (
-            self.env["connector.reconciliation.run"]
-            .with_context(connector_reconcile_remote=remote)
-            .create(
-                {
-                    **self.env["connector.reconciliation.run"]._backend_vals(
-                        self.backend
-                    ),
-                    "object_type": "customers",
-                    "date_from": yesterday,
-                    "date_to": yesterday,
-                    "allowed_lag_hours": 1,
-                }
-            )
-        )
-        started = time.perf_counter()
-        run.action_run()
-        elapsed = time.perf_counter() - started
-        _logger.info(
-            "Reconciliation of %s objects: %.2fs (%s drift lines)",
-            SIZE,
-            elapsed,
-            run.drift_count,
+        run, elapsed = self._timed_run(
+            remote,
+            object_type="customers",
+            date_from=yesterday,
+            date_to=yesterday,
+            allowed_lag_hours=1,
         )
         self.assertEqual(run.remote_count, SIZE + 1)
         self.assertEqual(run.odoo_count, SIZE)
-        self.assertEqual(
-            dict(Counter(run.line_ids.mapped("bucket"))),
-            {"amount": SIZE // 100, "missing_odoo": 1},
-        )
+        self.assertBuckets(run, {"amount": SIZE // 100, "missing_odoo": 1})
         self.assertLess(elapsed, max(10.0, SIZE / 10000.0))

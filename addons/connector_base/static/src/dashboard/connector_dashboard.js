@@ -1,9 +1,12 @@
 /** @odoo-module **/
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatFloat } from "@web/views/fields/formatters";
+
+// The figures move with the queue: reload them while the dashboard is shown.
+export const REFRESH_MS = 30000;
 
 export class ConnectorDashboard extends Component {
     static template = "connector_base.ConnectorDashboard";
@@ -12,13 +15,30 @@ export class ConnectorDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ cards: [] });
+        this.state = useState({ cards: [], refreshedAt: null });
         onWillStart(() => this.load());
+        onMounted(() => {
+            this.timer = setInterval(() => this.refresh(), REFRESH_MS);
+        });
+        onWillUnmount(() => clearInterval(this.timer));
     }
 
-    async load() {
-        const data = await this.orm.call("connector.dashboard", "get_dashboard_data", []);
+    async load(silent = false) {
+        const orm = silent ? this.orm.silent : this.orm;
+        const data = await orm.call("connector.dashboard", "get_dashboard_data", []);
         this.state.cards = data.cards;
+        this.state.refreshedAt = new Date().toLocaleTimeString();
+    }
+
+    async refresh() {
+        if (document.visibilityState === "hidden") {
+            return;
+        }
+        try {
+            await this.load(true);
+        } catch {
+            // offline or session gone: keep the last figures, retry next tick
+        }
     }
 
     format(value) {
