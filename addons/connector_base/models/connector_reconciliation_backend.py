@@ -42,22 +42,27 @@ class ConnectorBackendMixin(models.AbstractModel):
         return "export" if line.side == "odoo" and exporter else "import"
 
     def _connector_retry_exception(self, exception):
-        """Replay the event, else re-import the object, else requeue the job."""
+        """Replay the event, else re-import the object, else requeue the job.
+
+        The job runs with the sync's own rights, like a webhook's or a cron's:
+        the caller checked that the user may act on the exception, and an
+        accountant who may retry need not be allowed to post entries by hand."""
         self.ensure_one()
+        backend = self.sudo()
         if exception.event_id:
             event = exception.event_id.sudo()
             event.state = "pending"
-            event._enqueue(self)
+            event._enqueue(backend)
             return _("event %s queued again", event.source_event_id)
         if exception.binding_model and exception.external_id:
             job = (
-                self.env[exception.binding_model]
+                backend.env[exception.binding_model]
                 .with_delay(
                     identity_key=f"retry,{exception.binding_model},{self._name},"
                     f"{self.id},{exception.external_id}",
                     description=f"Retry import {exception.external_id}",
                 )
-                .job_import_record(self, exception.external_id)
+                .job_import_record(backend, exception.external_id)
             )
             return _("import of %s queued", exception.external_id) if job else ""
         job = (

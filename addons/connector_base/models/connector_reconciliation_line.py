@@ -118,7 +118,8 @@ class ConnectorReconciliationLine(models.Model):
         return True
 
     def _enqueue_fix(self):
-        backend = self._get_backend()
+        # The job runs with the sync's own rights (see _connector_retry_exception).
+        backend = self._get_backend().sudo()
         bindings = self.env[self.binding_model].sudo()
         binding = bindings.browse(self.binding_id).exists()
         key = f"reconcile,{self.binding_model},{backend.id},{self.external_id}"

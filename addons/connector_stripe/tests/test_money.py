@@ -4,9 +4,10 @@ from datetime import date
 import requests
 import stripe
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.connector_base.exceptions import ConnectorRetryableError
+from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import StripeCase
 
@@ -131,6 +132,31 @@ class TestMoney(StripeCase, TransactionCase):
         exception = self._exceptions("tax_mapping_missing")
         self.assertEqual(len(exception), 1)
         self.assertIn(rate.id, exception.name)
+        # The accountant maps the tax and retries: a Connector User without
+        # invoicing rights, so the job must run with the sync's own rights.
+        gst = self.env["account.tax"].create({"name": "GST 7%", "amount": 7})
+        self.env["stripe.tax.map"].create(
+            {
+                "backend_id": self.backend.id,
+                "stripe_tax_rate": rate.id,
+                "percentage": 7,
+                "tax_id": gst.id,
+            }
+        )
+        accountant = new_test_user(
+            self.env,
+            "stripe_retry_user",
+            groups="connector_base.connector_base_group_user",
+        )
+        with trap_jobs() as trap:
+            exception.with_user(accountant).action_retry()
+            trap.assert_jobs_count(1)
+            trap.perform_enqueued_jobs()
+        move = self._binding("stripe.invoice", invoice.id).odoo_id
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(move.line_ids.tax_line_id, gst)
+        self.assertAlmostEqual(move.amount_total, invoice.total / 100)
+        self.assertEqual(exception.state, "resolved")
 
     def test_draft_not_posted_void_cancelled_uncollectible_reversed(self):
         customer = self._customer()
