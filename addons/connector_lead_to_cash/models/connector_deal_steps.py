@@ -207,7 +207,12 @@ class ConnectorDeal(models.Model):
         return WAIT
 
     def _paid(self):
+        """Paid: Stripe activated the subscription again (read it back)."""
         self.at_risk = False
+        if self.subscription_id.status != "active":
+            self.env["stripe.subscription.importer"].run(
+                self.stripe_backend_id, self.subscription_ref
+            )
         return True
 
     # 7. Status sent to Salesforce and Zendesk ------------------------------------------
@@ -228,7 +233,9 @@ class ConnectorDeal(models.Model):
             [("backend_id", "=", backend.id), ("odoo_id", "=", self.partner_id.id)],
             limit=1,
         )
-        for binding in self.opportunity_id | account:
+        for binding in (self.opportunity_id, account):
+            if not binding:
+                continue
             result = exporter.export_many(backend, binding)
             if result.get("failed"):
                 return self._step_failed(
