@@ -15,6 +15,7 @@
         "views/connector_deal_views.xml",
         "views/connector_xref_views.xml",
         "views/res_partner_views.xml",
+        "views/salesforce_backend_views.xml",
         "views/connector_lead_to_cash_menus.xml",
         "data/queue_job_channel_data.xml",
         "data/queue_job_function_data.xml",

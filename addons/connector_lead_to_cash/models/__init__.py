@@ -6,5 +6,6 @@ from . import connector_xref
 from . import stripe_price
 from . import stripe_billing_exporter
 from . import stripe_hooks
+from . import salesforce_backend
 from . import salesforce_hooks
 from . import res_partner

@@ -283,6 +283,22 @@ class ConnectorDeal(models.Model):
                 ).job_sync_zendesk(),
             ).delay()
 
+    def _lc_subscription_status(self):
+        """One word for these deals' subscriptions: the most alive wins."""
+        words = []
+        for deal in self:
+            sub = deal.subscription_id
+            if deal.at_risk:
+                words.append("at_risk")
+            elif sub.paused and sub.status != "canceled":
+                words.append("paused")
+            elif sub:
+                words.append(sub.status)
+        for word in ("at_risk", "active", "past_due", "paused", "trialing"):
+            if word in words:
+                return word
+        return words[0] if words else None
+
     def job_sync_salesforce(self):
         """Amendment, first leg: the status of the opportunity and account."""
         self.ensure_one()

@@ -24,13 +24,17 @@ class SalesforceStatusMixin(models.AbstractModel):
         return [("id", "=", 0)]
 
     def _sf_status_payload(self):
+        """*At risk* as payment status after a failed payment, and the
+        subscription status when the backend names a field for it."""
         payload = super()._sf_status_payload()
-        field = self.backend_id.sf_field_payment_status
-        at_risk = self.env["connector.deal"].sudo().search_count(
-            self._lc_deal_domain() + [("at_risk", "=", True)], limit=1
-        )
-        if field and at_risk:
-            payload[field] = AT_RISK
+        backend = self.backend_id
+        deals = self.env["connector.deal"].sudo().search(self._lc_deal_domain())
+        if backend.sf_field_payment_status and any(deals.mapped("at_risk")):
+            payload[backend.sf_field_payment_status] = AT_RISK
+        if backend.sf_field_subscription_status and deals:
+            payload[backend.sf_field_subscription_status] = (
+                deals._lc_subscription_status()
+            )
         return payload
 
 

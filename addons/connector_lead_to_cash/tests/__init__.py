@@ -1,1 +1,2 @@
+from . import test_amendments
 from . import test_lead_to_cash

@@ -5,10 +5,13 @@ from odoo.addons.connector_salesforce.tests.common import SalesforceMixin
 from odoo.addons.connector_stripe.tests.common import StripeCase
 from odoo.addons.connector_zendesk.tests.common import ZendeskMixin
 
+from sandbox.salesforce.connector_fields import CONNECTOR_CUSTOM_FIELDS
+
 # Jobs of the flow; the other connectors' debounced refreshes (Zendesk on
 # every posted invoice, Salesforce's status job) are dropped: the deal sends
 # its own status at step 7, and dropping them keeps the count of calls exact.
 FLOW_JOBS = {"job_advance", "job_sync_salesforce", "job_sync_zendesk"}
+SUBSCRIPTION_FIELD = "Odoo_Subscription_Status__c"
 PULL_JOBS = {"job_pull_page", "job_bulk_start", "job_bulk_page"}
 
 
@@ -40,28 +43,36 @@ class LeadToCashCase(StripeCase, SalesforceMixin):
         cls.zendesk_server, cls.zendesk = cls.server, cls.backend
         cls._start_server(**sf_counts)
         cls.sf_server = cls.server
-        cls.sf = cls._make_backend()
+        for sobject, fields in CONNECTOR_CUSTOM_FIELDS.items():
+            cls.sf_server.add_custom_fields(sobject, fields)
+        cls.sf = cls._make_backend(sf_field_subscription_status=SUBSCRIPTION_FIELD)
 
     # ------------------------------------------------------------------
     # Jobs, run as the job runner would (one by one, each in order)
     # ------------------------------------------------------------------
     def _drain(self, trap, methods=FLOW_JOBS, deals=None, until=None):
         """Perform the trapped jobs of ``methods`` (only those of ``deals``
-        when given), oldest first, until none is left or ``until()`` is true.
-        Other jobs stay in the trap, unperformed."""
-        performed = 0
+        when given), oldest first and after the jobs they depend on, until
+        none is left or ``until()`` is true. Other jobs stay in the trap,
+        unperformed. Returns the performed jobs, in order."""
+        performed = []
         while not (until and until()):
-            job = next((j for j in trap.enqueued_jobs if self._wanted(j, methods, deals)), None)
+            job = next(
+                (j for j in trap.enqueued_jobs if self._wanted(trap, j, methods, deals)),
+                None,
+            )
             if job is None:
                 break
             trap.enqueued_jobs.remove(job)
             job.perform()
-            performed += 1
+            performed.append(job)
         return performed
 
     @staticmethod
-    def _wanted(job, methods, deals):
+    def _wanted(trap, job, methods, deals):
         if job.method_name not in methods:
+            return False
+        if any(parent in trap.enqueued_jobs for parent in job.depends_on):
             return False
         records = job.recordset
         return deals is None or records._name != deals._name or records <= deals

@@ -120,6 +120,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         self.assertEqual(deal.partner_id.stripe_failed_payment_count, 1)
         opp = self._sf_records("Opportunity")[deal.opportunity_id.external_id]
         self.assertEqual(opp["Odoo_Payment_Status__c"], "At risk")
+        self.assertEqual(opp["Odoo_Subscription_Status__c"], "at_risk")
         org = self._organization(deal.partner_id)
         self.assertEqual(org["organization_fields"]["subscription_status"], "at_risk")
 
@@ -159,6 +160,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
             self.assertEqual(opp["Odoo_Invoice_Number__c"], deal.invoice_id.name)
             self.assertIn(opp["Odoo_Payment_Status__c"], ("Paid", "In payment"))
             self.assertEqual(opp["Odoo_Amount_Due__c"], 0)
+            self.assertEqual(opp["Odoo_Subscription_Status__c"], "active")
             account = self.env["salesforce.account"].search(
                 [("odoo_id", "=", deal.partner_id.id)]
             )
