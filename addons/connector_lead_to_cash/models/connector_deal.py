@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """One won deal and its way to cash: seven visible, gated checkpoints."""
 
+import psycopg2
+
 from odoo import _, api, fields, models
 
-from odoo.addons.connector_base.exceptions import ConnectorError
+from odoo.addons.connector_base.exceptions import ConcurrentUpdate, ConnectorError
 from odoo.addons.queue_job.delay import chain
 
 from ..exceptions import StepFailed
@@ -208,6 +210,18 @@ class ConnectorDeal(models.Model):
         if STEP_SERVICE[step] == "stripe":
             return self.stripe_backend_id
         return self.salesforce_backend_id
+
+    @api.model
+    def _create_once(self, model, vals):
+        """Create a binding-like record two deals of one customer may both
+        want: the loser of the race retries (and then finds it)."""
+        try:
+            with self.env.cr.savepoint():
+                return (
+                    self.env[model].with_context(connector_no_export=True).create(vals)
+                )
+        except psycopg2.errors.UniqueViolation as err:
+            raise ConcurrentUpdate(f"{model} created concurrently", seconds=5) from err
 
     def _step_failed(self, message, backend, binding_model, external_id=False):
         """The open exception a connector service recorded for its object."""

@@ -65,7 +65,8 @@ class ConnectorDeal(models.Model):
                 raise InvalidPayload(
                     _(
                         "Order %(order)s: %(product)s has quantity %(qty)s; Stripe "
-                        "subscriptions bill whole quantities. Fix the opportunity.",
+                        "subscriptions bill whole quantities. Set a whole quantity "
+                        "on the order line, then retry.",
                         order=self.sale_order_id.name,
                         product=line.product_id.display_name,
                         qty=line.product_uom_qty,
@@ -121,12 +122,9 @@ class ConnectorDeal(models.Model):
         each, so every remote creation is committed before the next starts."""
         binding = self._stripe_customer()
         if not binding:
-            self.stripe_customer_id = (
-                self.env["stripe.customer"]
-                .with_context(connector_no_export=True)
-                .create(
-                    {"backend_id": self.stripe_backend_id.id, "odoo_id": self.partner_id.id}
-                )
+            self.stripe_customer_id = self._create_once(
+                "stripe.customer",
+                {"backend_id": self.stripe_backend_id.id, "odoo_id": self.partner_id.id},
             )
             return AGAIN
         self.stripe_customer_id = binding
@@ -250,15 +248,11 @@ class ConnectorDeal(models.Model):
         backend = self.zendesk_backend_id
         if not backend:
             return None
-        organizations = self.env["zendesk.organization"].with_context(
-            active_test=False, connector_no_export=True
-        )
-        binding = organizations.search(
-            [("backend_id", "=", backend.id), ("odoo_id", "=", self.partner_id.id)],
-            limit=1,
-        ) or organizations.create(
-            {"backend_id": backend.id, "odoo_id": self.partner_id.id}
-        )
+        vals = {"backend_id": backend.id, "odoo_id": self.partner_id.id}
+        binding = self.env["zendesk.organization"].with_context(
+            active_test=False
+        ).search([(k, "=", v) for k, v in vals.items()], limit=1)
+        binding = binding or self._create_once("zendesk.organization", vals)
         result = binding.job_export_record("update")
         if str(result).startswith("failed"):
             return self._step_failed(

@@ -62,8 +62,9 @@ class StripeBillingExporter(models.AbstractModel):
             self._key("product", backend.id, product.id),
             "product exported for a subscription",
         )
-        self.env["stripe.product"].with_context(connector_no_export=True).create(
-            {"backend_id": backend.id, "odoo_id": product.id, "external_id": data["id"]}
+        self.env["connector.deal"]._create_once(
+            "stripe.product",
+            {"backend_id": backend.id, "odoo_id": product.id, "external_id": data["id"]},
         )
         return data["id"]
 
@@ -91,7 +92,10 @@ class StripeBillingExporter(models.AbstractModel):
             self._key("price", *vals.values()),
             "recurring price exported for a subscription",
         )
-        return prices.create({**vals, "external_id": data["id"]}).external_id
+        price = self.env["connector.deal"]._create_once(
+            "stripe.price", {**vals, "external_id": data["id"]}
+        )
+        return price.external_id
 
     # ------------------------------------------------------------------
     # Subscriptions

@@ -12,16 +12,17 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import LeadToCashCase
 
-WON = 50
-
 
 @tagged("post_install", "-at_install")
 class TestLeadToCash(LeadToCashCase, TransactionCase):
+    won = 50
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        won = cls.won
         cls._setup_lead_to_cash(
-            accounts=WON + 10, contacts=0, products=8, opportunities=WON, closed_won=WON
+            accounts=won + 10, contacts=0, products=8, opportunities=won, closed_won=won
         )
         cls.unmapped_tax = cls.env["account.tax"].create(
             {"name": "Special 7%", "amount": 7, "type_tax_use": "sale"}
@@ -41,7 +42,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         with trap_jobs() as trap:
             self._pull_salesforce(trap)
             deals = self._deals()
-            self.assertEqual(len(deals), WON)
+            self.assertEqual(len(deals), self.won)
             self.assertEqual(set(deals.mapped("state")), {"won"})
             tax, auth, locked, payment, write_back = self._pick(deals, 5)
             held = tax | auth | locked | payment | write_back
@@ -70,7 +71,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
             self._drain(trap)
         elapsed = time.monotonic() - started
         self.assertEqual(
-            Counter(deals.mapped("state")), Counter({"done": WON - 1, "won": 1})
+            Counter(deals.mapped("state")), Counter({"done": self.won - 1, "won": 1})
         )
         self.assertEqual(set(exceptions.mapped("state")), {"resolved"})
         # retried without a fix: still stopped, counted twice, nothing in Stripe
@@ -82,7 +83,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         self._assert_no_duplicates(deals, tax)
         self._assert_no_subscription(tax)
         self._assert_xref(deals - tax)
-        print(f"\n[lead-to-cash] {WON} deals in {elapsed:.1f}s")  # noqa: T201
+        print(f"\n[lead-to-cash] {self.won} deals in {elapsed:.1f}s")  # noqa: T201
 
     # ------------------------------------------------------------------
     # Injected failures
@@ -179,9 +180,9 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         billed = deals - stuck
         partners = deals.partner_id
         # Odoo: one of each per deal / customer
-        self.assertEqual(len(deals.sale_order_id), WON)
+        self.assertEqual(len(deals.sale_order_id), self.won)
         self.assertEqual(
-            self.env["sale.order"].search_count([]), WON, "one order per opportunity"
+            self.env["sale.order"].search_count([]), self.won, "one order per opportunity"
         )
         customers = self.env["stripe.customer"].search([])
         self.assertEqual(len(customers), len(customers.odoo_id))
@@ -194,7 +195,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         self.assertEqual(
             len(self.env["salesforce.account"].search([]).odoo_id), len(self._sf_records("Account"))
         )
-        self.assertLessEqual(len(partners), WON)
+        self.assertLessEqual(len(partners), self.won)
         # Sandboxes: the same counts, and nothing created twice
         self.assertEqual(len(remote_customers), len(customers))
         self.assertEqual(len({c["email"] or c["name"] for c in remote_customers}), len(customers))
@@ -210,7 +211,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         remote_orgs = self._zendesk_organizations()
         self.assertEqual(len(remote_orgs), len(organizations))
         self.assertEqual(len({o["external_id"] for o in remote_orgs}), len(remote_orgs))
-        self.assertEqual(len(self._sf_records("Opportunity")), WON)
+        self.assertEqual(len(self._sf_records("Opportunity")), self.won)
 
     def _assert_no_subscription(self, deal):
         """A deal whose tax mapping is missing never reaches Stripe."""
