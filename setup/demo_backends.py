@@ -127,7 +127,8 @@ def lead_to_cash(env, company, backends):
     ) or env["account.tax"].create(
         {"name": "GST 5% (demo)", "amount": 5, "type_tax_use": "sale"}
     )
-    _stripe_rate(stripe_backend, gst)  # exists in Stripe, left unmapped
+    unmapped = _stripe_rate(stripe_backend, gst)  # exists in Stripe, not mapped
+    print(f"[demo] lead to cash: Stripe tax rate {unmapped} (5 %) left unmapped")
     if not env["account.fiscal.position"].search_count(
         [("name", "=", "Canada (demo)"), ("company_id", "=", company.id)]
     ):
@@ -136,7 +137,9 @@ def lead_to_cash(env, company, backends):
                 "name": "Canada (demo)",
                 "auto_apply": True,
                 "country_id": env.ref("base.ca").id,
-                "tax_ids": [(0, 0, {"tax_src_id": sales_tax.id, "tax_dest_id": gst.id})],
+                "tax_ids": [
+                    (0, 0, {"tax_src_id": sales_tax.id, "tax_dest_id": gst.id})
+                ],
             }
         )
 

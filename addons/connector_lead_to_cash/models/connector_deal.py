@@ -259,9 +259,14 @@ class ConnectorDeal(models.Model):
         inside a deal's own step, which reads the result itself."""
         if self.env.context.get("connector_deal_step"):
             return self
-        deals = self.sudo().search(
-            [("stripe_backend_id", "=", backend.id), ("state", "!=", "done")] + domain
-        ).filtered(lambda d: not d.blocked or d.exception_id.state != "new")
+        deals = (
+            self.sudo()
+            .search(
+                [("stripe_backend_id", "=", backend.id), ("state", "!=", "done")]
+                + domain
+            )
+            .filtered(lambda d: not d.blocked or d.exception_id.state != "new")
+        )
         deals._resume()
         return deals
 

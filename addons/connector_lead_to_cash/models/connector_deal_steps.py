@@ -55,7 +55,9 @@ class ConnectorDeal(models.Model):
             )
 
     def _check_lines(self):
-        lines = self.sale_order_id.order_line.filtered(lambda line: not line.display_type)
+        lines = self.sale_order_id.order_line.filtered(
+            lambda line: not line.display_type
+        )
         if not lines:
             raise InvalidPayload(
                 _("Order %s has no line to bill.", self.sale_order_id.name)
@@ -124,7 +126,10 @@ class ConnectorDeal(models.Model):
         if not binding:
             self.stripe_customer_id = self._create_once(
                 "stripe.customer",
-                {"backend_id": self.stripe_backend_id.id, "odoo_id": self.partner_id.id},
+                {
+                    "backend_id": self.stripe_backend_id.id,
+                    "odoo_id": self.partner_id.id,
+                },
             )
             return AGAIN
         self.stripe_customer_id = binding
@@ -144,7 +149,7 @@ class ConnectorDeal(models.Model):
             lambda b: b.backend_id == self.stripe_backend_id
         )[:1]
 
-    # 5. First invoice posted ---------------------------------------------------------
+    # 5. First invoice posted -----------------------------------------------------
     def _step_invoiced(self):
         backend = self.stripe_backend_id
         if not self.invoice_ref:
@@ -213,7 +218,7 @@ class ConnectorDeal(models.Model):
             )
         return True
 
-    # 7. Status sent to Salesforce and Zendesk ------------------------------------------
+    # 7. Status sent to Salesforce and Zendesk -----------------------------------
     def _step_done(self):
         failure = self._push_status()
         if failure:
@@ -249,9 +254,11 @@ class ConnectorDeal(models.Model):
         if not backend:
             return None
         vals = {"backend_id": backend.id, "odoo_id": self.partner_id.id}
-        binding = self.env["zendesk.organization"].with_context(
-            active_test=False
-        ).search([(k, "=", v) for k, v in vals.items()], limit=1)
+        binding = (
+            self.env["zendesk.organization"]
+            .with_context(active_test=False)
+            .search([(k, "=", v) for k, v in vals.items()], limit=1)
+        )
         binding = binding or self._create_once("zendesk.organization", vals)
         result = binding.job_export_record("update")
         if str(result).startswith("failed"):

@@ -17,10 +17,12 @@ class ConnectorException(models.Model):
             ("payment_failed", "Payment failed"),
             ("currency_not_mapped", "Currency not billable"),
         ],
-        ondelete={"payment_failed": "set default", "currency_not_mapped": "set default"},
+        ondelete={
+            "payment_failed": "set default",
+            "currency_not_mapped": "set default",
+        },
     )
 
     def _lc_fill_fix(self):
         for rec in self.filtered(lambda e: not e.suggested_fix):
             rec.suggested_fix = FIXES.get(rec.exception_class) or False
-

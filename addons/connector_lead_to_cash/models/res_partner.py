@@ -59,7 +59,10 @@ class ResPartner(models.Model):
             standing = result.get(partner.id)
             commercial = partner.commercial_partner_id
             if commercial in risky:
-                result[partner.id] = {**(standing or {}), "subscription_status": "at_risk"}
+                result[partner.id] = {
+                    **(standing or {}),
+                    "subscription_status": "at_risk",
+                }
             elif standing and self._lc_paused(commercial):
                 result[partner.id] = {**standing, "subscription_status": "paused"}
         return result

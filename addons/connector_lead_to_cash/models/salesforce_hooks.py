@@ -12,9 +12,10 @@ class SalesforceOpportunityImporter(models.AbstractModel):
 
     def _confirm(self, backend, bindings):
         """Where a won opportunity becomes an order, its deal starts."""
-        super()._confirm(backend, bindings)
+        result = super()._confirm(backend, bindings)
         if not backend._connector_is_preview():
             self.env["connector.deal"].sudo()._start(bindings)
+        return result
 
 
 class SalesforceStatusMixin(models.AbstractModel):

@@ -64,7 +64,11 @@ class StripeBillingExporter(models.AbstractModel):
         )
         self.env["connector.deal"]._create_once(
             "stripe.product",
-            {"backend_id": backend.id, "odoo_id": product.id, "external_id": data["id"]},
+            {
+                "backend_id": backend.id,
+                "odoo_id": product.id,
+                "external_id": data["id"],
+            },
         )
         return data["id"]
 
@@ -159,8 +163,6 @@ class StripeBillingExporter(models.AbstractModel):
                 continue
             intent = adapter.remote_read(backend, "payment_intents", intent_id)
             if intent.get("latest_charge"):
-                self.env["stripe.charge.importer"].run(
-                    backend, intent["latest_charge"]
-                )
+                self.env["stripe.charge.importer"].run(backend, intent["latest_charge"])
         self.env["stripe.invoice.importer"].run(backend, deal.invoice_ref, data=data)
         return data

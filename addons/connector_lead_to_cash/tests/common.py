@@ -10,9 +10,9 @@ from sandbox.salesforce.connector_fields import CONNECTOR_CUSTOM_FIELDS
 # Jobs of the flow; the other connectors' debounced refreshes (Zendesk on
 # every posted invoice, Salesforce's status job) are dropped: the deal sends
 # its own status at step 7, and dropping them keeps the count of calls exact.
-FLOW_JOBS = {"job_advance", "job_sync_salesforce", "job_sync_zendesk"}
+FLOW_JOBS = frozenset({"job_advance", "job_sync_salesforce", "job_sync_zendesk"})
 SUBSCRIPTION_FIELD = "Odoo_Subscription_Status__c"
-PULL_JOBS = {"job_pull_page", "job_bulk_start", "job_bulk_page"}
+PULL_JOBS = frozenset({"job_pull_page", "job_bulk_start", "job_bulk_page"})
 
 
 class LeadToCashCase(StripeCase, SalesforceMixin):
@@ -58,7 +58,11 @@ class LeadToCashCase(StripeCase, SalesforceMixin):
         performed = []
         while not (until and until()):
             job = next(
-                (j for j in trap.enqueued_jobs if self._wanted(trap, j, methods, deals)),
+                (
+                    j
+                    for j in trap.enqueued_jobs
+                    if self._wanted(trap, j, methods, deals)
+                ),
                 None,
             )
             if job is None:

@@ -37,7 +37,9 @@ class TestAmendments(LeadToCashCase, TransactionCase):
         org = self.zendesk_server.domain.store.table("organization").rows[
             int(binding.external_id)
         ]
-        return opp[SUBSCRIPTION_FIELD], org["organization_fields"]["subscription_status"]
+        return opp[SUBSCRIPTION_FIELD], org["organization_fields"][
+            "subscription_status"
+        ]
 
     def test_amendments_reach_odoo_then_salesforce_then_zendesk(self):
         with trap_jobs() as trap:
@@ -53,7 +55,9 @@ class TestAmendments(LeadToCashCase, TransactionCase):
             # upgrade: one more unit
             self.client.subscriptions.update(
                 deal.subscription_ref,
-                params={"items": [{"id": item["id"], "quantity": item["quantity"] + 1}]},
+                params={
+                    "items": [{"id": item["id"], "quantity": item["quantity"] + 1}]
+                },
             )
             self.assertIn("upgrade", self._amend(trap, deal))
             self.assertGreater(deal.mrr, mrr)

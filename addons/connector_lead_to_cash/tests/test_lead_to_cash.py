@@ -83,7 +83,8 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         self._assert_no_duplicates(deals, tax)
         self._assert_no_subscription(tax)
         self._assert_xref(deals - tax)
-        print(f"\n[lead-to-cash] {self.won} deals in {elapsed:.1f}s")  # noqa: T201
+        # the figure the run reports (pytest -s shows it)
+        print(f"\n[lead-to-cash] {self.won} deals in {elapsed:.1f}s")  # noqa: T201 pylint: disable=print-used
 
     # ------------------------------------------------------------------
     # Injected failures
@@ -182,7 +183,9 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         # Odoo: one of each per deal / customer
         self.assertEqual(len(deals.sale_order_id), self.won)
         self.assertEqual(
-            self.env["sale.order"].search_count([]), self.won, "one order per opportunity"
+            self.env["sale.order"].search_count([]),
+            self.won,
+            "one order per opportunity",
         )
         customers = self.env["stripe.customer"].search([])
         self.assertEqual(len(customers), len(customers.odoo_id))
@@ -193,12 +196,15 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         organizations = self.env["zendesk.organization"].search([])
         self.assertEqual(len(organizations), len(organizations.odoo_id))
         self.assertEqual(
-            len(self.env["salesforce.account"].search([]).odoo_id), len(self._sf_records("Account"))
+            len(self.env["salesforce.account"].search([]).odoo_id),
+            len(self._sf_records("Account")),
         )
         self.assertLessEqual(len(partners), self.won)
         # Sandboxes: the same counts, and nothing created twice
         self.assertEqual(len(remote_customers), len(customers))
-        self.assertEqual(len({c["email"] or c["name"] for c in remote_customers}), len(customers))
+        self.assertEqual(
+            len({c["email"] or c["name"] for c in remote_customers}), len(customers)
+        )
         self.assertEqual(len(remote_subs), len(billed))
         self.assertEqual(
             sorted(s["metadata"]["odoo_deal"] for s in remote_subs),
@@ -207,7 +213,9 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         self.assertEqual(len(remote_invoices), len(billed))
         prices = {(p["product"], p["unit_amount"]) for p in state.all("price")}
         self.assertEqual(len(prices), len(state.all("price")))
-        self.assertEqual(len(state.all("product")), len(self.env["stripe.product"].search([])))
+        self.assertEqual(
+            len(state.all("product")), len(self.env["stripe.product"].search([]))
+        )
         remote_orgs = self._zendesk_organizations()
         self.assertEqual(len(remote_orgs), len(organizations))
         self.assertEqual(len({o["external_id"] for o in remote_orgs}), len(remote_orgs))
@@ -216,7 +224,9 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
     def _assert_no_subscription(self, deal):
         """A deal whose tax mapping is missing never reaches Stripe."""
         subs = self.stripe_server.state.store.all("subscription")
-        self.assertFalse([s for s in subs if s["metadata"].get("odoo_deal") == str(deal.id)])
+        self.assertFalse(
+            [s for s in subs if s["metadata"].get("odoo_deal") == str(deal.id)]
+        )
         self.assertFalse(deal.subscription_ref)
         self.assertFalse(deal.stripe_customer_id)
 
