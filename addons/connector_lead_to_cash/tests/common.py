@@ -5,8 +5,6 @@ from odoo.addons.connector_salesforce.tests.common import SalesforceMixin
 from odoo.addons.connector_stripe.tests.common import StripeCase
 from odoo.addons.connector_zendesk.tests.common import ZendeskMixin
 
-from sandbox.salesforce.connector_fields import CONNECTOR_CUSTOM_FIELDS
-
 # Jobs of the flow; the other connectors' debounced refreshes (Zendesk on
 # every posted invoice, Salesforce's status job) are dropped: the deal sends
 # its own status at step 7, and dropping them keeps the count of calls exact.
@@ -43,8 +41,6 @@ class LeadToCashCase(StripeCase, SalesforceMixin):
         cls.zendesk_server, cls.zendesk = cls.server, cls.backend
         cls._start_server(**sf_counts)
         cls.sf_server = cls.server
-        for sobject, fields in CONNECTOR_CUSTOM_FIELDS.items():
-            cls.sf_server.add_custom_fields(sobject, fields)
         cls.sf = cls._make_backend(sf_field_subscription_status=SUBSCRIPTION_FIELD)
 
     # ------------------------------------------------------------------
