@@ -1,2 +1,3 @@
 from . import test_amendments
 from . import test_lead_to_cash
+from . import test_views
