@@ -80,6 +80,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         self.assertEqual(tax.exception_id.occurrences, 2)
         self.assertFalse(any(deals.mapped("at_risk")))
         self._assert_status_synced(deals - tax)
+        self._assert_retries_replay(deals[-1])
         self._assert_no_duplicates(deals, tax)
         self._assert_no_subscription(tax)
         self._assert_xref(deals - tax)
@@ -123,6 +124,11 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
         opp = self._sf_records("Opportunity")[deal.opportunity_id.external_id]
         self.assertEqual(opp["Odoo_Payment_Status__c"], "At risk")
         self.assertEqual(opp["Odoo_Subscription_Status__c"], "at_risk")
+        account = self.env["salesforce.account"].search(
+            [("odoo_id", "=", deal.partner_id.id)]
+        )
+        remote = self._sf_records("Account")[account.external_id]
+        self.assertEqual(remote["Odoo_Payment_Status__c"], "At risk")
         org = self._organization(deal.partner_id)
         self.assertEqual(org["organization_fields"]["subscription_status"], "at_risk")
 
@@ -172,6 +178,28 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
             fields = org["organization_fields"]
             self.assertEqual(fields["subscription_status"], "active")
             self.assertEqual(fields["odoo_id"], deal.partner_id.id)
+
+    def _assert_retries_replay(self, deal):
+        """A creation retried after a lost answer sends the same
+        Idempotency-Key: Stripe replays its first answer, nothing is created
+        twice (counted below)."""
+        customer, subscription = (
+            deal.stripe_customer_id.external_id,
+            deal.subscription_ref,
+        )
+        deal.stripe_customer_id.write({"external_id": False, "export_hash": False})
+        deal.stripe_customer_id.job_export_record("create")
+        self.assertEqual(deal.stripe_customer_id.external_id, customer)
+        deal.subscription_ref = False
+        self.env["stripe.billing.exporter"].create_subscription(deal)
+        self.assertEqual(deal.subscription_ref, subscription)
+        keys = (
+            self.env["connector.audit.line"]
+            .search([("external_id", "=", subscription), ("direction", "=", "export")])
+            .mapped("idempotency_key")
+        )
+        self.assertEqual(len(keys), 2)
+        self.assertEqual(len(set(keys)), 1)
 
     def _assert_no_duplicates(self, deals, stuck):
         state = self.stripe_server.state.store
