@@ -175,6 +175,8 @@ class ConnectorDeal(models.Model):
         step = NEXT.get(deal.state)
         if not step:
             return "done"
+        if deal.blocked:
+            return f"blocked at {deal.blocked_step}: retry its exception first"
         try:
             result = getattr(deal, f"_step_{step}")()
         except ConnectorError as err:
@@ -190,7 +192,8 @@ class ConnectorDeal(models.Model):
     def _reach(self, step):
         exception = self.exception_id
         self.write({"state": step, "blocked_step": False, "exception_id": False})
-        if exception.state == "new":
+        shared = self.search_count([("exception_id", "=", exception.id)], limit=1)
+        if exception.state == "new" and not shared:
             exception.action_resolve()
             exception.message_post(body=_("Resolved: deal %s went on.", self.name))
 
@@ -264,8 +267,9 @@ class ConnectorDeal(models.Model):
     @api.model
     def _wake(self, backend, domain):
         """An import brought news (invoice, payment): the deals waiting for it
-        look again, unless an open exception still stops them. Not from
-        inside a deal's own step, which reads the result itself."""
+        look again, unless an open exception still stops them (a failed
+        payment does not: the customer paying is its fix). Not from inside a
+        deal's own step, which reads the result itself."""
         if self.env.context.get("connector_deal_step"):
             return self
         deals = (
@@ -274,7 +278,13 @@ class ConnectorDeal(models.Model):
                 [("stripe_backend_id", "=", backend.id), ("state", "!=", "done")]
                 + domain
             )
-            .filtered(lambda d: not d.blocked or d.exception_id.state != "new")
+            .filtered(
+                lambda d: (
+                    not d.blocked
+                    or d.exception_id.state != "new"
+                    or d.blocked_step == "paid"
+                )
+            )
         )
         deals._resume()
         return deals

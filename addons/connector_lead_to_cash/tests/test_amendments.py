@@ -18,6 +18,12 @@ class TestAmendments(LeadToCashCase, TransactionCase):
             accounts=3, contacts=0, products=3, opportunities=1, closed_won=1
         )
 
+    def setUp(self):
+        super().setUp()
+        # Odoo rolls back between tests, the sandbox does not: Zendesk would
+        # refuse a second organization with the same customer name.
+        self.zendesk_server.reset()
+
     def _amend(self, trap, deal):
         """Stripe's customer.subscription.updated webhook job, then the chain."""
         self.env["stripe.subscription"].job_import_record(
@@ -105,3 +111,33 @@ class TestAmendments(LeadToCashCase, TransactionCase):
         self.assertEqual(refund.reversed_entry_id, deal.invoice_id)
         self.assertAlmostEqual(refund.amount_total, note.total / 100)
         self.assertEqual(refund.invoice_line_ids.tax_ids, self.sales_tax)
+
+    def test_failed_payment_resumes_when_the_customer_pays(self):
+        """No retry needed: the invoice.paid webhook wakes the deal at risk."""
+        with trap_jobs() as trap:
+            self._pull_salesforce(trap)
+            deal = self.env["connector.deal"].search([])
+            self._drain(trap, until=lambda: deal.stripe_customer_id.external_id)
+            self.client.customers.update(
+                deal.stripe_customer_id.external_id,
+                params={
+                    "invoice_settings": {
+                        "default_payment_method": "pm_card_chargeDeclined"
+                    }
+                },
+            )
+            self._drain(trap)
+            self.assertEqual((deal.blocked_step, deal.at_risk), ("paid", True))
+            exception = deal.exception_id
+            self.assertEqual(exception.exception_class, "payment_failed")
+            self.client.invoices.pay(
+                deal.invoice_ref, params={"payment_method": "pm_card_visa"}
+            )
+            self.env["stripe.invoice"].job_import_record(self.stripe, deal.invoice_ref)
+            self._drain(trap)
+        self.assertEqual(deal.state, "done")
+        self.assertFalse(deal.at_risk)
+        self.assertEqual(exception.state, "resolved")
+        opp = self._sf_records("Opportunity")[deal.opportunity_id.external_id]
+        self.assertIn(opp["Odoo_Payment_Status__c"], ("Paid", "In payment"))
+        self.assertEqual(self._remote_status(deal), ("active", "active"))
