@@ -77,6 +77,17 @@ class LeadToCashCase(StripeCase, SalesforceMixin):
         records = job.recordset
         return deals is None or records._name != deals._name or records <= deals
 
+    def _decline_card(self, trap, deal):
+        """Run the deal until its Stripe customer exists, then give that
+        customer a card Stripe declines (the subscription is not created yet)."""
+        self._drain(trap, deals=deal, until=lambda: deal.stripe_customer_id.external_id)
+        self.client.customers.update(
+            deal.stripe_customer_id.external_id,
+            params={
+                "invoice_settings": {"default_payment_method": "pm_card_chargeDeclined"}
+            },
+        )
+
     def _pull_salesforce(self, trap):
         self.sf.action_pull()
         return self._drain(trap, PULL_JOBS)

@@ -117,15 +117,7 @@ class TestAmendments(LeadToCashCase, TransactionCase):
         with trap_jobs() as trap:
             self._pull_salesforce(trap)
             deal = self.env["connector.deal"].search([])
-            self._drain(trap, until=lambda: deal.stripe_customer_id.external_id)
-            self.client.customers.update(
-                deal.stripe_customer_id.external_id,
-                params={
-                    "invoice_settings": {
-                        "default_payment_method": "pm_card_chargeDeclined"
-                    }
-                },
-            )
+            self._decline_card(trap, deal)
             self._drain(trap)
             self.assertEqual((deal.blocked_step, deal.at_risk), ("paid", True))
             exception = deal.exception_id

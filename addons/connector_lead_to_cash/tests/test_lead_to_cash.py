@@ -110,13 +110,7 @@ class TestLeadToCash(LeadToCashCase, TransactionCase):
 
     def _run_with_payment_failure(self, trap, deal):
         """6. Paid: the customer's card is declined; at risk in SF and Zendesk."""
-        self._drain(trap, deals=deal, until=lambda: deal.stripe_customer_id.external_id)
-        self.client.customers.update(
-            deal.stripe_customer_id.external_id,
-            params={
-                "invoice_settings": {"default_payment_method": "pm_card_chargeDeclined"}
-            },
-        )
+        self._decline_card(trap, deal)
         self._drain(trap, deals=deal)
         self.assertEqual(deal.blocked_step, "paid")
         self.assertTrue(deal.at_risk)
