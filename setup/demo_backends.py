@@ -112,6 +112,9 @@ def lead_to_cash(env, company, backends):
         return
     salesforce.sf_field_subscription_status = "Odoo_Subscription_Status__c"
     sales_tax = company.account_sale_tax_id
+    if not sales_tax:
+        print("[demo] lead to cash: the company has no default sales tax to map")
+        return
     rate = _stripe_rate(stripe_backend, sales_tax)
     if not stripe_backend.tax_map_ids.filtered(lambda m: m.tax_id == sales_tax):
         env["stripe.tax.map"].create(

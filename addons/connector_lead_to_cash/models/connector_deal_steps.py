@@ -260,7 +260,9 @@ class ConnectorDeal(models.Model):
             .search([(k, "=", v) for k, v in vals.items()], limit=1)
         )
         binding = binding or self._create_once("zendesk.organization", vals)
-        result = binding.job_export_record("update")
+        result = binding.job_export_record(
+            "update" if binding.external_id else "create"
+        )
         if str(result).startswith("failed"):
             return self._step_failed(
                 result, backend, binding._name, binding.external_id
