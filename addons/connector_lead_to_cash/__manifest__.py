@@ -21,6 +21,9 @@
         "data/queue_job_function_data.xml",
         "data/ir_cron_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["connector_lead_to_cash/static/tests/tours/*.js"],
+    },
     "auto_install": True,
     "installable": True,
 }
