@@ -98,8 +98,12 @@ def serve(args):
 
 
 def _serve_options(service):
-    """A served Zendesk account has the custom fields the Odoo connector fills,
-    as an administrator following connector_zendesk's Configure section would."""
+    """A served Zendesk account (and Salesforce org) has the custom fields the
+    Odoo connector fills, as an administrator following the connectors'
+    Configure sections would."""
+    if service == "salesforce":
+        fields = importlib.import_module("sandbox.salesforce.connector_fields")
+        return {"custom_fields": fields.CONNECTOR_CUSTOM_FIELDS}
     if service != "zendesk":
         return {}
     fields = importlib.import_module("sandbox.zendesk.fields")

@@ -83,6 +83,70 @@ def zendesk_vals(company, info):
     }
 
 
+def _stripe_rate(backend, tax):
+    """The Stripe tax rate of an Odoo tax: the mapped one if Stripe still has
+    it (a restarted sandbox starts afresh), else a new one."""
+    adapter = backend._get_adapter()
+    mapped = backend.tax_map_ids.filtered(lambda m: m.tax_id == tax)[:1]
+    if mapped:
+        try:
+            adapter.remote_read(backend, "tax_rates", mapped.stripe_tax_rate)
+            return mapped.stripe_tax_rate
+        except Exception:  # noqa: BLE001 (gone with the previous sandbox)
+            mapped.unlink()
+    payload = {"display_name": tax.name, "percentage": tax.amount, "inclusive": False}
+    return adapter.remote_create(backend, "tax_rates", payload)["id"]
+
+
+def lead_to_cash(env, company, backends):
+    """connector_lead_to_cash: deals flow when the orders' sales tax is mapped.
+
+    The company's default sales tax gets a Stripe rate and its mapping. One
+    planted problem: customers in Canada get GST 5 % through an automatic
+    fiscal position; Stripe has a 5 % rate but nobody mapped it, so their deals
+    stop at *Customer validated* with *Tax mapping missing* and never reach
+    Stripe until the mapping is added and the exceptions retried.
+    """
+    stripe_backend, salesforce = backends.get("stripe"), backends.get("salesforce")
+    if "connector.deal" not in env or not stripe_backend or not salesforce:
+        return
+    salesforce.sf_field_subscription_status = "Odoo_Subscription_Status__c"
+    sales_tax = company.account_sale_tax_id
+    if not sales_tax:
+        print("[demo] lead to cash: the company has no default sales tax to map")
+        return
+    rate = _stripe_rate(stripe_backend, sales_tax)
+    if not stripe_backend.tax_map_ids.filtered(lambda m: m.tax_id == sales_tax):
+        env["stripe.tax.map"].create(
+            {
+                "backend_id": stripe_backend.id,
+                "stripe_tax_rate": rate,
+                "percentage": sales_tax.amount,
+                "tax_id": sales_tax.id,
+            }
+        )
+    gst = env["account.tax"].search(
+        [("name", "=", "GST 5% (demo)"), ("company_id", "=", company.id)], limit=1
+    ) or env["account.tax"].create(
+        {"name": "GST 5% (demo)", "amount": 5, "type_tax_use": "sale"}
+    )
+    unmapped = _stripe_rate(stripe_backend, gst)  # exists in Stripe, not mapped
+    print(f"[demo] lead to cash: Stripe tax rate {unmapped} (5 %) left unmapped")
+    if not env["account.fiscal.position"].search_count(
+        [("name", "=", "Canada (demo)"), ("company_id", "=", company.id)]
+    ):
+        env["account.fiscal.position"].create(
+            {
+                "name": "Canada (demo)",
+                "auto_apply": True,
+                "country_id": env.ref("base.ca").id,
+                "tax_ids": [
+                    (0, 0, {"tax_src_id": sales_tax.id, "tax_dest_id": gst.id})
+                ],
+            }
+        )
+
+
 def configure(env, info):
     """Create or update one backend per service present in ``info``."""
     company = env.ref("base.main_company")
@@ -106,6 +170,7 @@ def configure(env, info):
         backends["zendesk"] = _upsert(
             env, "zendesk.backend", zendesk_vals(company, info["zendesk"])
         )
+    lead_to_cash(env, company, backends)
     return backends
 
 

@@ -123,4 +123,18 @@ def mark_paid(state, invoice, amount):
     )
     state.emit("invoice.paid", invoice)
     state.emit("invoice.payment_succeeded", invoice)
+    _activate_subscription(state, invoice)
     return invoice
+
+
+def _activate_subscription(state, invoice):
+    """As Stripe does: paying the latest invoice of an incomplete or past-due
+    subscription makes it active again."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    sub = state.store.find(details.get("subscription"))
+    if (
+        sub
+        and sub["latest_invoice"] == invoice["id"]
+        and sub["status"] in ("incomplete", "past_due", "unpaid")
+    ):
+        state.update(sub, {"status": "active"}, "customer.subscription.updated")

@@ -1,19 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
 
+from sandbox.salesforce.connector_fields import CONNECTOR_CUSTOM_FIELDS
 from sandbox.salesforce.server import SalesforceServer
 
-STATUS_FIELDS = {
-    "Odoo_Invoice_Number__c": {"type": "string"},
-    "Odoo_Amount_Due__c": {"type": "currency"},
-    "Odoo_Payment_Status__c": {"type": "string"},
-    "Odoo_Last_Payment_Date__c": {"type": "date"},
-    "Odoo_Overdue__c": {"type": "boolean"},
-}
-CUSTOM_FIELDS = {
-    "Account": {**STATUS_FIELDS, "VAT_Number__c": {"type": "string"}},
-    "Opportunity": STATUS_FIELDS,
-}
+# the fields an administrator creates for the connector (CONFIGURE.md)
+STATUS_FIELDS = CONNECTOR_CUSTOM_FIELDS["Opportunity"]
+CUSTOM_FIELDS = CONNECTOR_CUSTOM_FIELDS
 
 
 class SalesforceMixin:
