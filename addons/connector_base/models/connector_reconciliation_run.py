@@ -2,7 +2,7 @@
 import logging
 import time
 from collections import namedtuple
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 
 from dateutil.relativedelta import relativedelta
@@ -226,7 +226,11 @@ class ConnectorReconciliationRun(models.Model):
         )
 
     def _lag_limit(self):
-        return fields.Datetime.now() - timedelta(hours=self.allowed_lag_hours)
+        # To the microsecond, not fields.Datetime.now(): create dates carry
+        # microseconds, and a record made in this very second would otherwise be
+        # "newer than now" and land in timing with a lag of 0.
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        return now - timedelta(hours=self.allowed_lag_hours)
 
     def _drift_lines(self, source):
         remote, odoo = source["remote"], source["odoo"]
