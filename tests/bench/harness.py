@@ -6,7 +6,7 @@ measured path is the production one: HTTP workers, the runner dispatching
 ``/queue_job/runjob``, PostgreSQL NOTIFY. Nothing is mocked.
 
 * ``write_config`` copies the settings of ``var/odoo-test.conf`` into a file
-  in the system temp dir (own http port, workers, channels, dbfilter).
+  in the system temp dir (own http port, workers, channels, db_name).
 * ``ensure_database`` installs connector_base + connector_test once
   (``odoo -i ... --stop-after-init``) and reuses the database afterwards.
 * ``OdooServer`` starts/stops the server (process group, always killed on
@@ -78,8 +78,12 @@ def write_config(database, workers=2, channels="root:2", tag="bench"):
             "workers": str(workers),
             "max_cron_threads": "0",  # no cron competes with the measured jobs
             "server_wide_modules": "web,queue_job",
-            "db_name": database,  # the job runner only serves this database
-            "dbfilter": f"^{database}$",
+            # The runner and HTTP serve this database only. No dbfilter: with
+            # one, Odoo lists the PostgreSQL server's databases (a connection
+            # to "postgres" and a query) on every request without a session
+            # cookie, i.e. every webhook; with db_name alone it takes db_name.
+            "db_name": database,
+            "dbfilter": "",
             "list_db": "False",
             "logfile": str(folder / "odoo.log"),
             "log_level": "warn",

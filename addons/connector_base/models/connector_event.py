@@ -74,10 +74,9 @@ class ConnectorEvent(models.Model):
     ]
 
     @api.model
-    def _insert_once(self, backend, vals):
-        """INSERT ... ON CONFLICT DO NOTHING; return the new event or None."""
+    def _row(self, backend, vals):
         now = fields.Datetime.now()
-        row = {
+        return {
             **self._backend_vals(backend),
             **vals,
             "state": "pending",
@@ -88,6 +87,11 @@ class ConnectorEvent(models.Model):
             "create_uid": self.env.uid,
             "write_uid": self.env.uid,
         }
+
+    @api.model
+    def _insert_once(self, backend, vals):
+        """INSERT ... ON CONFLICT DO NOTHING; return the new event or None."""
+        row = self._row(backend, vals)
         columns = list(row)
         self.env.cr.execute(
             SQL(
@@ -102,6 +106,31 @@ class ConnectorEvent(models.Model):
         return self.browse(found[0]) if found else None
 
     @api.model
+    def _receive(self, backend, vals):
+        """Store a webhook event and decide its dispatch in one statement.
+
+        ``_insert_once`` with ``dispatched`` set when ``_waiting_job`` finds no
+        job (same share lock, same snapshot). Returns ``(event, dispatched)``;
+        the event is None for a duplicate delivery.
+        """
+        row = self._row(backend, vals)
+        columns = list(row)
+        self.env.cr.execute(
+            SQL(
+                "WITH waiting AS (%s) "
+                "INSERT INTO connector_event (%s, dispatched) "
+                "VALUES (%s, NOT EXISTS (SELECT 1 FROM waiting)) "
+                "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
+                "RETURNING id, dispatched",
+                self._waiting_job_sql(backend),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL(", ").join(SQL("%s", row[c]) for c in columns),
+            )
+        )
+        found = self.env.cr.fetchone()
+        return (self.browse(found[0]), found[1]) if found else (None, False)
+
+    @api.model
     def _waiting_job(self, backend):
         """Id of an event job of ``backend`` not started yet, or None.
 
@@ -110,22 +139,24 @@ class ConnectorEvent(models.Model):
         inserts is committed, so the job's snapshot sees the event. A job
         locked by the runner is skipped: the caller then enqueues its own.
         """
-        self.env.cr.execute(
-            SQL(
-                "SELECT job.id FROM connector_event event JOIN queue_job job "
-                "ON job.identity_key = 'connector.event,' || event.id "
-                "WHERE event.backend_model = %s AND event.backend_id = %s "
-                "AND event.state = 'pending' AND event.dispatched "
-                "AND job.state = 'pending' "
-                "AND (job.eta IS NULL OR job.eta <= (now() AT TIME ZONE 'UTC')) "
-                "ORDER BY event.id DESC LIMIT 1 "
-                "FOR SHARE OF job SKIP LOCKED",
-                backend._name,
-                backend.id,
-            )
-        )
+        self.env.cr.execute(self._waiting_job_sql(backend))
         row = self.env.cr.fetchone()
         return row[0] if row else None
+
+    @api.model
+    def _waiting_job_sql(self, backend):
+        return SQL(
+            "SELECT job.id FROM connector_event event JOIN queue_job job "
+            "ON job.identity_key = 'connector.event,' || event.id "
+            "WHERE event.backend_model = %s AND event.backend_id = %s "
+            "AND event.state = 'pending' AND event.dispatched "
+            "AND job.state = 'pending' "
+            "AND (job.eta IS NULL OR job.eta <= (now() AT TIME ZONE 'UTC')) "
+            "ORDER BY event.id DESC LIMIT 1 "
+            "FOR SHARE OF job SKIP LOCKED",
+            backend._name,
+            backend.id,
+        )
 
     def _enqueue(self, backend):
         self.ensure_one()
