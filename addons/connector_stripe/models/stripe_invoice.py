@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, fields, models
+from odoo import Command, _, fields, models
 from odoo.tools import float_compare
 
 from ..exceptions import AmountMismatch
@@ -194,12 +194,7 @@ class StripeInvoiceBatchImporter(models.AbstractModel):
         void.odoo_id.button_cancel()
         lost = bindings.filtered(lambda b: b.stripe_status == "uncollectible")
         if lost:
-            self.env[self._importer]._check_lock(backend, fields.Date.today())
-            lost.odoo_id._reverse_moves(
-                [{"ref": _("Uncollectible in Stripe"), "date": fields.Date.today()}]
-                * len(lost),
-                cancel=True,
-            )
+            self._write_off(backend, lost.odoo_id)
         reconciled = self._reconcile_paid(backend, bindings)
         decisions = {
             "void": "cancelled (draft)",
@@ -209,6 +204,47 @@ class StripeInvoiceBatchImporter(models.AbstractModel):
             reconciled.get(binding.id) or decisions.get(status) or status
             for binding, status in zip(bindings, statuses, strict=True)
         ]
+
+    def _write_off(self, backend, moves):
+        """Reverse the uncollectible invoices of a page in one batch.
+
+        What ``_reverse_moves(cancel=True)`` does per move (a copy of each
+        invoice as a credit note dated today, posted, reconciled with it),
+        but the credit notes come from one ``create`` of their lines and
+        one ``_post``, not from one ``copy`` per invoice.
+        """
+        today = fields.Date.today()
+        self.env[self._importer]._check_lock(backend, today)
+        refunds = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_refund",
+                    "reversed_entry_id": move.id,
+                    "partner_id": move.partner_id.id,
+                    "currency_id": move.currency_id.id,
+                    "journal_id": move.journal_id.id,
+                    "ref": _("Uncollectible in Stripe"),
+                    "date": today,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": line.name,
+                                "product_id": line.product_id.id,
+                                "account_id": line.account_id.id,
+                                "quantity": line.quantity,
+                                "price_unit": line.price_unit,
+                                "discount": line.discount,
+                                "tax_ids": [Command.set(line.tax_ids.ids)],
+                            }
+                        )
+                        for line in move.invoice_line_ids
+                    ],
+                }
+                for move in moves
+            ]
+        )
+        refunds.with_context(move_reverse_cancel=True)._post(soft=False)
+        return refunds
 
     def _reconcile_paid(self, backend, bindings):
         """Paid invoices whose payments are already imported: reconcile them."""
