@@ -91,19 +91,7 @@ class ConnectorEvent(models.Model):
     @api.model
     def _insert_once(self, backend, vals):
         """INSERT ... ON CONFLICT DO NOTHING; return the new event or None."""
-        row = self._row(backend, vals)
-        columns = list(row)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO connector_event (%s) VALUES %s "
-                "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
-                "RETURNING id",
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-                tuple(row[c] for c in columns),
-            )
-        )
-        found = self.env.cr.fetchone()
-        return self.browse(found[0]) if found else None
+        return self._insert(backend, vals)[0]
 
     @api.model
     def _receive(self, backend, vals):
@@ -113,20 +101,23 @@ class ConnectorEvent(models.Model):
         job (same share lock, same snapshot). Returns ``(event, dispatched)``;
         the event is None for a duplicate delivery.
         """
-        row = self._row(backend, vals)
-        columns = list(row)
-        self.env.cr.execute(
-            SQL(
-                "WITH waiting AS (%s) "
-                "INSERT INTO connector_event (%s, dispatched) "
-                "VALUES (%s, NOT EXISTS (SELECT 1 FROM waiting)) "
-                "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
-                "RETURNING id, dispatched",
-                self._waiting_job_sql(backend),
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-                SQL(", ").join(SQL("%s", row[c]) for c in columns),
-            )
+        return self._insert(backend, vals, waiting=self._waiting_job_sql(backend))
+
+    @api.model
+    def _insert(self, backend, vals, waiting=None):
+        row = {key: SQL("%s", value) for key, value in self._row(backend, vals).items()}
+        if waiting is not None:
+            row["dispatched"] = SQL("NOT EXISTS (SELECT 1 FROM waiting)")
+        query = SQL(
+            "INSERT INTO connector_event (%s) VALUES (%s) "
+            "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
+            "RETURNING id, dispatched",
+            SQL(", ").join(SQL.identifier(column) for column in row),
+            SQL(", ").join(row.values()),
         )
+        if waiting is not None:
+            query = SQL("WITH waiting AS (%s) %s", waiting, query)
+        self.env.cr.execute(query)
         found = self.env.cr.fetchone()
         return (self.browse(found[0]), found[1]) if found else (None, False)
 

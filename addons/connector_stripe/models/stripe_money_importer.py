@@ -3,7 +3,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.connector_base.exceptions import (
@@ -11,6 +11,7 @@ from odoo.addons.connector_base.exceptions import (
     ConfigurationError,
     ConnectorError,
 )
+from odoo.addons.connector_base.models.connector_importer import CREATE_CONTEXT
 from odoo.addons.connector_base.tools.masking import payload_hash
 
 from ..exceptions import LockedPeriod
@@ -20,12 +21,7 @@ _logger = logging.getLogger(__name__)
 
 # Imported entries carry their history in the audit lines: no chatter message
 # or tracking value per created or posted entry.
-IMPORT_CONTEXT = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_notrack": True,
-    "connector_no_export": True,
-}
+IMPORT_CONTEXT = {**CREATE_CONTEXT, "tracking_disable": True, "mail_notrack": True}
 
 
 class _Isolate(Exception):  # noqa: N818 - control flow, never leaves the module
@@ -134,18 +130,27 @@ class StripeMoneyImporter(models.AbstractModel):
 
     def _reconcile(self, moves):
         """Reconcile the open receivable lines of ``moves`` together."""
-        lines = moves.line_ids.filtered(
+        lines = self._open_receivable(moves)
+        if self._reconcilable(lines):
+            lines.reconcile()
+        return lines
+
+    @api.model
+    def _open_receivable(self, moves):
+        return moves.line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable"
                 and not line.reconciled
                 and line.parent_state == "posted"
             )
         )
-        if lines.filtered(lambda line: line.balance > 0) and lines.filtered(
+
+    @api.model
+    def _reconcilable(self, lines):
+        """Both a debit and a credit: something to reconcile."""
+        return lines.filtered(lambda line: line.balance > 0) and lines.filtered(
             lambda line: line.balance < 0
-        ):
-            lines.reconcile()
-        return lines
+        )
 
     def _cancel_or_reverse(self, backend, move, reason):
         """Take back a posted entry: cancel it when untouched, else reverse it."""
@@ -352,18 +357,11 @@ class StripeMoneyBatchImporter(models.AbstractModel):
 
     def _reconcile_many(self, groups):
         """Reconcile each group of moves on its own, in one reconciliation plan."""
+        importer = self.env[self._importer]
         plan = []
         for moves in groups:
-            lines = moves.line_ids.filtered(
-                lambda line: (
-                    line.account_id.account_type == "asset_receivable"
-                    and not line.reconciled
-                    and line.parent_state == "posted"
-                )
-            )
-            if lines.filtered(lambda line: line.balance > 0) and lines.filtered(
-                lambda line: line.balance < 0
-            ):
+            lines = importer._open_receivable(moves)
+            if importer._reconcilable(lines):
                 plan.append(lines)
         if plan:
             self.env["account.move.line"]._reconcile_plan(plan)
