@@ -262,11 +262,15 @@ def scaling(rows):
         return None
     first, last = rows[0], rows[-1]
     drift = last["per_record_ms"] / first["per_record_ms"] - 1
+    cpu = [row["pipeline"]["cpu"]["ms_per_record"] for row in (first, last)]
+    cpu_drift = cpu[1] / cpu[0] - 1 if all(cpu) else None
     return {
         "sizes": [first["size"], last["size"]],
         "per_record_ms": [first["per_record_ms"], last["per_record_ms"]],
         "drift_pct": round(100 * drift, 1),
         "within_15pct": abs(drift) <= 0.15,
+        "cpu_ms_per_record": cpu,
+        "cpu_drift_pct": round(100 * cpu_drift, 1) if cpu_drift is not None else None,
     }
 
 

@@ -214,7 +214,8 @@ class StripeInvoiceBatchImporter(models.AbstractModel):
         one ``_post``, not from one ``copy`` per invoice.
         """
         today = fields.Date.today()
-        self.env[self._importer]._check_lock(backend, today)
+        for journal in moves.journal_id:
+            self.env[self._importer]._check_lock(backend, today, journal=journal)
         refunds = self.env["account.move"].create(
             [
                 {
