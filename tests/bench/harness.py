@@ -6,7 +6,7 @@ measured path is the production one: HTTP workers, the runner dispatching
 ``/queue_job/runjob``, PostgreSQL NOTIFY. Nothing is mocked.
 
 * ``write_config`` copies the settings of ``var/odoo-test.conf`` into a file
-  in the system temp dir (own http port, workers, channels, dbfilter).
+  in the system temp dir (own http port, workers, channels, db_name).
 * ``ensure_database`` installs connector_base + connector_test once
   (``odoo -i ... --stop-after-init``) and reuses the database afterwards.
 * ``OdooServer`` starts/stops the server (process group, always killed on
@@ -78,8 +78,12 @@ def write_config(database, workers=2, channels="root:2", tag="bench"):
             "workers": str(workers),
             "max_cron_threads": "0",  # no cron competes with the measured jobs
             "server_wide_modules": "web,queue_job",
-            "db_name": database,  # the job runner only serves this database
-            "dbfilter": f"^{database}$",
+            # The runner and HTTP serve this database only. No dbfilter: with
+            # one, Odoo lists the PostgreSQL server's databases (a connection
+            # to "postgres" and a query) on every request without a session
+            # cookie, i.e. every webhook; with db_name alone it takes db_name.
+            "db_name": database,
+            "dbfilter": "",
             "list_db": "False",
             "logfile": str(folder / "odoo.log"),
             "log_level": "warn",
@@ -189,7 +193,8 @@ def ensure_database(conf, database, log=print, modules=MODULES):
 
 
 class RssSampler(threading.Thread):
-    """Samples the RSS of a process tree; keeps per-pid and total peaks."""
+    """Samples the RSS of a process tree; keeps per-pid and total peaks, and
+    the CPU seconds (user + system) each process used so far."""
 
     def __init__(self, root_pid, interval=0.25):
         super().__init__(daemon=True)
@@ -197,6 +202,7 @@ class RssSampler(threading.Thread):
         self.interval = interval
         self.peak_by_pid = {}
         self.peak_total = 0
+        self.cpu_by_pid = {}
         self._stop = threading.Event()
 
     def run(self):
@@ -213,14 +219,29 @@ class RssSampler(threading.Thread):
         for proc in procs:
             try:
                 rss = proc.memory_info().rss
+                cpu = proc.cpu_times()
             except psutil.Error:
                 continue
+            self.cpu_by_pid[proc.pid] = cpu.user + cpu.system
             total += rss
             self.peak_by_pid[proc.pid] = max(self.peak_by_pid.get(proc.pid, 0), rss)
         self.peak_total = max(self.peak_total, total)
 
     def stop(self):
         self._stop.set()
+
+    def cpu_snapshot(self):
+        self.sample()
+        return dict(self.cpu_by_pid)
+
+    def cpu_since(self, snapshot):
+        """CPU seconds the tree used since ``snapshot`` (a process that ended
+        counts up to its last sample)."""
+        self.sample()
+        return sum(
+            max(0.0, used - snapshot.get(pid, 0.0))
+            for pid, used in self.cpu_by_pid.items()
+        )
 
     def report(self):
         """Peaks in MiB: the master, the largest child, all processes together."""
@@ -341,6 +362,26 @@ class OdooServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def pg_cpu(database):
+    """CPU seconds used so far by each PostgreSQL backend of ``database``."""
+    marker = f" {database} "
+    result = {}
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            title = " ".join(proc.info["cmdline"] or []) + " "
+            if marker in title and title.startswith("postgres:"):
+                cpu = proc.cpu_times()
+                result[proc.pid] = cpu.user + cpu.system
+        except psutil.Error:
+            continue
+    return result
+
+
+def pg_cpu_since(database, snapshot):
+    now = pg_cpu(database)
+    return sum(max(0.0, used - snapshot.get(pid, 0.0)) for pid, used in now.items())
 
 
 def wait_until(predicate, timeout, interval=0.2):

@@ -30,6 +30,7 @@ import webhook_load  # noqa: E402
 from workloads import load as load_workload  # noqa: E402
 
 UNFINISHED = ("pending", "enqueued", "started", "wait_dependencies")
+PHASES = ("raw_orm", "pipeline", "naive")
 
 
 def log(message):
@@ -65,12 +66,15 @@ def run_jobs_phase(ctx, label, enqueue, size):
         backend_id = workload.create_backend(env, ctx["service"], f"{label} {size}")
     server.sampler.peak_by_pid.clear()
     server.sampler.peak_total = 0
+    cpu_start = server.sampler.cpu_snapshot(), harness.pg_cpu(ctx["db_name"])
     with ctx["env"]() as env:
         started = time.perf_counter()
         enqueue(env, backend_id)
     states, __ = wait_jobs(db, mark, ctx["timeout"])
     seconds = time.perf_counter() - started
+    odoo_cpu = server.sampler.cpu_since(cpu_start[0])
     counts = workload.count(db, backend_id)
+    cpu = _cpu(ctx, odoo_cpu, cpu_start[1], counts["records"])
     result = {
         "records": counts["records"],
         "duplicates": counts["records"] - counts["distinct"],
@@ -78,11 +82,28 @@ def run_jobs_phase(ctx, label, enqueue, size):
         "records_per_s": round(counts["records"] / seconds, 1) if seconds else 0,
         "jobs": states,
         "rss": server.rss(),
+        "cpu": cpu,
     }
     if hasattr(workload, "check"):
         result["check"] = workload.check(db, backend_id)
     log(f"{label}: {result}")
     return result
+
+
+def _cpu(ctx, odoo_seconds, pg_snapshot, records):
+    """CPU seconds of Odoo and of PostgreSQL for a phase, and per record.
+
+    Less sensitive than wall time to what else runs on the machine: the
+    server's processes (or, for the raw create, this process) plus the
+    database's PostgreSQL backends; not the sandbox serving the pages.
+    """
+    pg_seconds = harness.pg_cpu_since(ctx["db_name"], pg_snapshot)
+    total = odoo_seconds + pg_seconds
+    return {
+        "odoo_s": round(odoo_seconds, 2),
+        "pg_s": round(pg_seconds, 2),
+        "ms_per_record": round(1000 * total / records, 2) if records else None,
+    }
 
 
 def bench_size(ctx, size):
@@ -91,15 +112,18 @@ def bench_size(ctx, size):
     try:
         with ctx["env"]() as env:
             raw_backend = workload.create_backend(env, service, f"raw {size}")
+        pg_start = harness.pg_cpu(ctx["db_name"])
         with ctx["env"]() as env:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             workload.raw_create(env, service, raw_backend)
             raw_seconds = time.perf_counter() - started
+            raw_cpu = time.process_time() - cpu_started
         counts = workload.count(ctx["db"], raw_backend)
         raw = {
             "records": counts["records"],
             "seconds": round(raw_seconds, 2),
             "records_per_s": round(counts["records"] / raw_seconds, 1),
+            "cpu": _cpu(ctx, raw_cpu, pg_start, counts["records"]),
         }
         if hasattr(workload, "check"):
             raw["check"] = workload.check(ctx["db"], raw_backend)
@@ -128,6 +152,11 @@ def _size_result(size, raw, pipeline, naive):
     ratio = {"b_over_a": round(pipeline["records_per_s"] / raw["records_per_s"], 3)}
     if naive and naive["records_per_s"]:
         ratio["b_over_c"] = round(pipeline["records_per_s"] / naive["records_per_s"], 2)
+    cpu_b = pipeline["cpu"]["ms_per_record"]
+    if cpu_b:
+        ratio["cpu_b_over_a"] = round(raw["cpu"]["ms_per_record"] / cpu_b, 3)
+        if naive and naive["cpu"]["ms_per_record"]:
+            ratio["cpu_b_over_c"] = round(naive["cpu"]["ms_per_record"] / cpu_b, 2)
     return {
         "size": size,
         "raw_orm": raw,
@@ -206,6 +235,15 @@ def print_table(report):
             f"{row['per_record_ms']:>7.2f} {row['pipeline']['duplicates']:>4} "
             f"{row['pipeline']['rss']['worker_peak_mib']:>10}"
         )
+    if report["backfill"]:
+        print("CPU (Odoo + PostgreSQL) ms per record, and the ratios by CPU:")
+    for row in report["backfill"]:
+        cpu = [row[k]["cpu"]["ms_per_record"] if row[k] else None for k in PHASES]
+        ratios = row["ratios"]
+        print(
+            f"{row['size']:>7} raw {cpu[0]} pipeline {cpu[1]} naive {cpu[2]} "
+            f"b/a {ratios.get('cpu_b_over_a')} b/c {ratios.get('cpu_b_over_c')}"
+        )
     if report.get("scaling"):
         print(f"scaling: {report['scaling']}")
     hook = report.get("webhooks")
@@ -224,11 +262,15 @@ def scaling(rows):
         return None
     first, last = rows[0], rows[-1]
     drift = last["per_record_ms"] / first["per_record_ms"] - 1
+    cpu = [row["pipeline"]["cpu"]["ms_per_record"] for row in (first, last)]
+    cpu_drift = cpu[1] / cpu[0] - 1 if all(cpu) else None
     return {
         "sizes": [first["size"], last["size"]],
         "per_record_ms": [first["per_record_ms"], last["per_record_ms"]],
         "drift_pct": round(100 * drift, 1),
         "within_15pct": abs(drift) <= 0.15,
+        "cpu_ms_per_record": cpu,
+        "cpu_drift_pct": round(100 * cpu_drift, 1) if cpu_drift is not None else None,
     }
 
 
@@ -285,6 +327,7 @@ def main(argv=None):
     }
     ctx = {
         "db": harness.Db(conf, args.db),
+        "db_name": args.db,
         "workload": workload,
         "env": harness.open_env(conf, args.db),
         "page_size": args.page_size,

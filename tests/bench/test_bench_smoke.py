@@ -3,7 +3,8 @@
 Each runs the real benchmark as a subprocess on its own database (installed on
 first use), with its own Odoo server (workers=2, queue_job runner):
 
-* connector_test (``bf_smoke``): 200 objects backfilled three ways and 200
+* connector_test (``bf_smoke``, ``bf_smoke_<CONNECTOR_TEST_DB>`` when that is
+  set): 200 objects backfilled three ways and 200
   signed webhooks;
 * the Stripe invoice workload (``bf_smoke_stripe``): 40 invoices with their
   lines and payments backfilled three ways, counts and amounts (in cents)
@@ -22,6 +23,13 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 SIZE = 200
 WEBHOOKS = 200
+
+
+def _db(name):
+    """``name``, suffixed with the test database of a parallel run
+    (``CONNECTOR_TEST_DB``), so that two runs never share a bench database."""
+    suffix = os.environ.get("CONNECTOR_TEST_DB")
+    return f"{name}_{suffix}" if suffix else name
 
 
 def _run_bench(tmp_path, *options):
@@ -46,7 +54,7 @@ def _run_bench(tmp_path, *options):
 
 def test_bench_smoke(tmp_path):
     report = _run_bench(
-        tmp_path, f"--size={SIZE}", f"--webhooks={WEBHOOKS}", "--db=bf_smoke"
+        tmp_path, f"--size={SIZE}", f"--webhooks={WEBHOOKS}", f"--db={_db('bf_smoke')}"
     )
     row = report["backfill"][0]
     assert row["size"] == SIZE
@@ -76,7 +84,7 @@ def test_bench_smoke_stripe_invoices(tmp_path):
         "--workload=stripe_invoices",
         f"--size={STRIPE_SIZE}",
         f"--webhooks={STRIPE_SIZE}",
-        "--db=bf_smoke_stripe",
+        f"--db={_db('bf_smoke_stripe')}",
         "--channels=root:2,root.connector.stripe:1",
     )
     row = report["backfill"][0]

@@ -11,12 +11,20 @@ from fault_common import report
 
 SCENARIO = Path(__file__).resolve().parent / "kill_scenario.py"
 SIZE = 1500
+# A database per parallel test run (CONNECTOR_TEST_DB), as the bench smoke does.
+DB = "_".join(filter(None, ("bf_fault", os.environ.get("CONNECTOR_TEST_DB"))))
 
 
 def test_sigkill_mid_backfill_converges(tmp_path):
     output = tmp_path / "kill.json"
     proc = subprocess.Popen(
-        [sys.executable, str(SCENARIO), f"--size={SIZE}", f"--json={output}"],
+        [
+            sys.executable,
+            str(SCENARIO),
+            f"--size={SIZE}",
+            f"--db={DB}",
+            f"--json={output}",
+        ],
         start_new_session=True,
     )
     try:

@@ -73,11 +73,14 @@ class ConnectorWebhookController(http.Controller):
         return self._store_and_enqueue(env, backend, data, meta)
 
     def _find_backend(self, env, service, backend_id):
+        """The active backend, with what the request reads of it, in one query."""
         for model_name in concrete_models(env, "connector.backend.mixin"):
             model = env[model_name]
             if model._connector_service == service:
-                backend = model.browse(backend_id).exists()
-                return backend if backend and backend.active else None
+                names = ["company_id", "webhook_secret", "webhook_tolerance"]
+                names += model._connector_secret_fields
+                backend = model.search_fetch([("id", "=", backend_id)], names, limit=1)
+                return backend or None
         return None
 
     def _verify(self, backend, headers, raw_body):
@@ -103,26 +106,26 @@ class ConnectorWebhookController(http.Controller):
         """One INSERT; a job only when none of the backend's waits to start."""
         secrets = backend._connector_secrets()
         events = env["connector.event"].with_company(backend.company_id)
-        waiting_job = events._waiting_job(backend)
+        event_type = meta.get("event_type")
         vals = {
             "source_event_id": str(meta["source_event_id"]),
-            "event_type": meta.get("event_type"),
+            "event_type": event_type,
             "object_ref": meta["object_ref"],
             "source_ts": meta.get("source_ts"),
             "payload": mask_json(data, secrets=secrets),
-            "dispatched": not waiting_job,
         }
-        event = events._insert_once(backend, vals)
+        event, dispatched = events._receive(backend, vals)
         if event is None:
             return _json_response(200, {"status": "duplicate"})
-        if not backend._connector_event_route(event.event_type):
-            event._finish("ignored", f"no handler for '{event.event_type}'")
+        if not backend._connector_event_route(event_type):
+            event._finish("ignored", f"no handler for '{event_type}'")
             return _json_response(200, {"status": "ignored", "id": event.id})
-        if not waiting_job:
+        if dispatched:
             event._enqueue(backend)
-        _logger.info(
-            "Webhook event %s stored: %s",
-            event.id,
-            mask_data(vals["event_type"], secrets=secrets),
-        )
+        if _logger.isEnabledFor(logging.INFO):
+            _logger.info(
+                "Webhook event %s stored: %s",
+                event.id,
+                mask_data(event_type, secrets=secrets),
+            )
         return _json_response(200, {"status": "accepted", "id": event.id})

@@ -5,6 +5,7 @@ from odoo import fields, models
 
 from ..exceptions import ConcurrentUpdate
 from ..tools.masking import payload_hash
+from .connector_importer import CREATE_CONTEXT
 
 
 class ConnectorBatchImporter(models.AbstractModel):
@@ -80,7 +81,7 @@ class ConnectorBatchImporter(models.AbstractModel):
             with self.env.cr.savepoint():
                 bindings = (
                     self.env[self._binding_model]
-                    .with_context(connector_no_export=True)
+                    .with_context(**CREATE_CONTEXT)
                     .create(vals_list)
                 )
         except psycopg2.errors.UniqueViolation as err:

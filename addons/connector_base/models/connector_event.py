@@ -74,10 +74,9 @@ class ConnectorEvent(models.Model):
     ]
 
     @api.model
-    def _insert_once(self, backend, vals):
-        """INSERT ... ON CONFLICT DO NOTHING; return the new event or None."""
+    def _row(self, backend, vals):
         now = fields.Datetime.now()
-        row = {
+        return {
             **self._backend_vals(backend),
             **vals,
             "state": "pending",
@@ -88,18 +87,39 @@ class ConnectorEvent(models.Model):
             "create_uid": self.env.uid,
             "write_uid": self.env.uid,
         }
-        columns = list(row)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO connector_event (%s) VALUES %s "
-                "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
-                "RETURNING id",
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-                tuple(row[c] for c in columns),
-            )
+
+    @api.model
+    def _insert_once(self, backend, vals):
+        """INSERT ... ON CONFLICT DO NOTHING; return the new event or None."""
+        return self._insert(backend, vals)[0]
+
+    @api.model
+    def _receive(self, backend, vals):
+        """Store a webhook event and decide its dispatch in one statement.
+
+        ``_insert_once`` with ``dispatched`` set when ``_waiting_job`` finds no
+        job (same share lock, same snapshot). Returns ``(event, dispatched)``;
+        the event is None for a duplicate delivery.
+        """
+        return self._insert(backend, vals, waiting=self._waiting_job_sql(backend))
+
+    @api.model
+    def _insert(self, backend, vals, waiting=None):
+        row = {key: SQL("%s", value) for key, value in self._row(backend, vals).items()}
+        if waiting is not None:
+            row["dispatched"] = SQL("NOT EXISTS (SELECT 1 FROM waiting)")
+        query = SQL(
+            "INSERT INTO connector_event (%s) VALUES (%s) "
+            "ON CONFLICT (backend_model, backend_id, source_event_id) DO NOTHING "
+            "RETURNING id, dispatched",
+            SQL(", ").join(SQL.identifier(column) for column in row),
+            SQL(", ").join(row.values()),
         )
+        if waiting is not None:
+            query = SQL("WITH waiting AS (%s) %s", waiting, query)
+        self.env.cr.execute(query)
         found = self.env.cr.fetchone()
-        return self.browse(found[0]) if found else None
+        return (self.browse(found[0]), found[1]) if found else (None, False)
 
     @api.model
     def _waiting_job(self, backend):
@@ -110,22 +130,24 @@ class ConnectorEvent(models.Model):
         inserts is committed, so the job's snapshot sees the event. A job
         locked by the runner is skipped: the caller then enqueues its own.
         """
-        self.env.cr.execute(
-            SQL(
-                "SELECT job.id FROM connector_event event JOIN queue_job job "
-                "ON job.identity_key = 'connector.event,' || event.id "
-                "WHERE event.backend_model = %s AND event.backend_id = %s "
-                "AND event.state = 'pending' AND event.dispatched "
-                "AND job.state = 'pending' "
-                "AND (job.eta IS NULL OR job.eta <= (now() AT TIME ZONE 'UTC')) "
-                "ORDER BY event.id DESC LIMIT 1 "
-                "FOR SHARE OF job SKIP LOCKED",
-                backend._name,
-                backend.id,
-            )
-        )
+        self.env.cr.execute(self._waiting_job_sql(backend))
         row = self.env.cr.fetchone()
         return row[0] if row else None
+
+    @api.model
+    def _waiting_job_sql(self, backend):
+        return SQL(
+            "SELECT job.id FROM connector_event event JOIN queue_job job "
+            "ON job.identity_key = 'connector.event,' || event.id "
+            "WHERE event.backend_model = %s AND event.backend_id = %s "
+            "AND event.state = 'pending' AND event.dispatched "
+            "AND job.state = 'pending' "
+            "AND (job.eta IS NULL OR job.eta <= (now() AT TIME ZONE 'UTC')) "
+            "ORDER BY event.id DESC LIMIT 1 "
+            "FOR SHARE OF job SKIP LOCKED",
+            backend._name,
+            backend.id,
+        )
 
     def _enqueue(self, backend):
         self.ensure_one()

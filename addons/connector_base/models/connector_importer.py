@@ -17,6 +17,14 @@ from ..tools.masking import payload_hash
 
 _logger = logging.getLogger(__name__)
 
+# A created record's history is its audit line: no "created" chatter message
+# and no follower row for the job's user (tracking of later edits stays).
+CREATE_CONTEXT = {
+    "connector_no_export": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+}
+
 
 class ConnectorImporter(models.AbstractModel):
     """Imports one remote object, always in the same order:
@@ -139,9 +147,7 @@ class ConnectorImporter(models.AbstractModel):
         return None
 
     def _create(self, backend, external_id, data, vals, sync_vals, event):
-        binding_model = self.env[self._binding_model].with_context(
-            connector_no_export=True
-        )
+        binding_model = self.env[self._binding_model].with_context(**CREATE_CONTEXT)
         existing = self._match_existing(backend, data, vals)
         decision = (
             f"matched existing {existing._name} #{existing.id}"

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, fields, models
+from odoo import Command, _, fields, models
 from odoo.tools import float_compare
 
 from ..exceptions import AmountMismatch
@@ -129,12 +129,149 @@ class StripeInvoiceImporter(models.AbstractModel):
 
 
 class StripeInvoiceBatchImporter(models.AbstractModel):
+    """A page of new finalized invoices: one create, one post, one plan."""
+
     _name = "stripe.invoice.batch.importer"
     _inherit = "stripe.money.batch.importer"
     _description = "Stripe Invoice Batch Importer"
 
     _binding_model = "stripe.invoice"
     _importer = "stripe.invoice.importer"
+
+    def _batchable(self, data):
+        return data.get("status") in ("open", "paid", "void", "uncollectible")
+
+    def _page_context(self, backend, datas):
+        context = super()._page_context(backend, datas)
+        products = self.env["stripe.product"]
+        ids = {
+            mappers._line_product(line)
+            for data in datas
+            for line in (data.get("lines") or {}).get("data") or []
+        } - {None}
+        known = products._existing_bindings(backend, list(ids))
+        found = {xid: binding.odoo_id.id for xid, binding in known.items()}
+        resolve = products._product_resolver(backend)  # imports unknown ones
+        context["product_for"] = lambda xid: found.get(xid) or resolve(xid)
+        return context
+
+    def _page_vals(self, backend, data, context):
+        intents = mappers.invoice_payment_intents(data)
+        return {
+            **mappers.invoice_to_move(
+                data,
+                context["partners"].get(data.get("customer"), False),
+                context["currencies"][data.get("currency")],
+                context["tax_for_rate"],
+                context["product_for"],
+            ),
+            "stripe_status": data.get("status"),
+            "payment_intents": ",".join(intents) or False,
+        }
+
+    def _isolate(self, backend, bindings, items, context):
+        """Locked periods and totals Odoo computes differently go one by one."""
+        importer = self.env[self._importer]
+        bad = []
+        for binding, (xid, data, __) in zip(bindings, items, strict=True):
+            if data.get("status") != "void" and self._locked(
+                backend, binding, True, context
+            ):
+                bad.append(xid)
+                continue
+            try:
+                importer._check_total(binding.odoo_id, data)
+            except AmountMismatch:
+                bad.append(xid)
+        return bad
+
+    def _after_create(self, backend, bindings, items):
+        statuses = [data.get("status") for __, data, __v in items]
+        void = bindings.browse(
+            [b.id for b, s in zip(bindings, statuses, strict=True) if s == "void"]
+        )
+        (bindings - void).odoo_id.action_post()
+        void.odoo_id.button_cancel()
+        lost = bindings.filtered(lambda b: b.stripe_status == "uncollectible")
+        if lost:
+            self._write_off(backend, lost.odoo_id)
+        reconciled = self._reconcile_paid(backend, bindings)
+        decisions = {
+            "void": "cancelled (draft)",
+            "uncollectible": "uncollectible: reversed",
+        }
+        return [
+            reconciled.get(binding.id) or decisions.get(status) or status
+            for binding, status in zip(bindings, statuses, strict=True)
+        ]
+
+    def _write_off(self, backend, moves):
+        """Reverse the uncollectible invoices of a page in one batch.
+
+        What ``_reverse_moves(cancel=True)`` does per move (a copy of each
+        invoice as a credit note dated today, posted, reconciled with it),
+        but the credit notes come from one ``create`` of their lines and
+        one ``_post``, not from one ``copy`` per invoice.
+        """
+        today = fields.Date.today()
+        for journal in moves.journal_id:
+            self.env[self._importer]._check_lock(backend, today, journal=journal)
+        refunds = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_refund",
+                    "reversed_entry_id": move.id,
+                    "partner_id": move.partner_id.id,
+                    "currency_id": move.currency_id.id,
+                    "journal_id": move.journal_id.id,
+                    "ref": _("Uncollectible in Stripe"),
+                    "date": today,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": line.name,
+                                "product_id": line.product_id.id,
+                                "account_id": line.account_id.id,
+                                "quantity": line.quantity,
+                                "price_unit": line.price_unit,
+                                "discount": line.discount,
+                                "tax_ids": [Command.set(line.tax_ids.ids)],
+                            }
+                        )
+                        for line in move.invoice_line_ids
+                    ],
+                }
+                for move in moves
+            ]
+        )
+        refunds.with_context(move_reverse_cancel=True)._post(soft=False)
+        return refunds
+
+    def _reconcile_paid(self, backend, bindings):
+        """Paid invoices whose payments are already imported: reconcile them."""
+        paid = bindings.filtered(
+            lambda b: b.stripe_status == "paid" and b.payment_intents
+        )
+        intents = {i for b in paid for i in b.payment_intents.split(",")}
+        if not intents:
+            return {}
+        charges = self.env["stripe.charge"].search(
+            [("backend_id", "=", backend.id), ("payment_intent", "in", list(intents))]
+        )
+        by_intent = {}
+        for charge in charges:
+            by_intent.setdefault(charge.payment_intent, charges.browse())
+            by_intent[charge.payment_intent] |= charge
+        groups, decisions = [], {}
+        for binding in paid:
+            found = charges.browse()
+            for intent in binding.payment_intents.split(","):
+                found |= by_intent.get(intent, charges.browse())
+            if found:
+                groups.append(binding.odoo_id | found.odoo_id.move_id)
+                decisions[binding.id] = f"paid: reconciled with {len(found)} payment(s)"
+        self._reconcile_many(groups)
+        return decisions
 
 
 class StripeCreditNote(models.Model):

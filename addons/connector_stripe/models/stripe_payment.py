@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.connector_base.exceptions import ConnectorRetryableError
 
@@ -117,12 +118,81 @@ class StripeChargeImporter(models.AbstractModel):
 
 
 class StripeChargeBatchImporter(models.AbstractModel):
+    """A page of new succeeded payments: one create, one post, one plan."""
+
     _name = "stripe.charge.batch.importer"
     _inherit = "stripe.money.batch.importer"
     _description = "Stripe Payment Batch Importer"
 
     _binding_model = "stripe.charge"
     _importer = "stripe.charge.importer"
+
+    def _batchable(self, data):
+        return data.get("status") == "succeeded" and data.get("captured", True)
+
+    def _page_vals(self, backend, data, context):
+        return {
+            **mappers.charge_to_payment(
+                data,
+                context["partners"].get(data.get("customer"), False),
+                context["currencies"][data.get("currency")],
+                backend.journal_id.id,
+            ),
+            "payment_intent": data.get("payment_intent") or False,
+            "amount_refunded": mappers.to_amount(
+                data.get("amount_refunded"), data.get("currency")
+            ),
+        }
+
+    def _isolate(self, backend, bindings, items, context):
+        return [
+            xid
+            for binding, (xid, __, __v) in zip(bindings, items, strict=True)
+            if self._locked(backend, binding, False, context)
+        ]
+
+    def _after_create(self, backend, bindings, items):
+        bindings.odoo_id.action_post()
+        invoices = self._invoices_by_intent(backend, bindings.mapped("payment_intent"))
+        groups, decisions = [], []
+        for binding in bindings:
+            invoice = invoices.get(binding.payment_intent)
+            if invoice:
+                groups.append(binding.odoo_id.move_id | invoice.odoo_id)
+                decisions.append(
+                    _("reconciled with invoice %s", ", ".join(invoice.mapped("ref")))
+                )
+            else:
+                decisions.append(_("received, no invoice in Stripe: customer credit"))
+        self._reconcile_many(groups)
+        refunds = self.env["stripe.refund.importer"]
+        for __, data, __v in items:
+            for refund in (data.get("refunds") or {}).get("data") or []:
+                refunds.run(backend, refund["id"], data=refund)
+        return decisions
+
+    def _invoices_by_intent(self, backend, intents):
+        """Payment intent -> the invoices it paid, in one query."""
+        intents = [intent for intent in intents if intent]
+        invoices = self.env["stripe.invoice"]
+        if not intents:
+            return {}
+        invoices.flush_model(["backend_id", "payment_intents"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, payment_intents FROM stripe_invoice WHERE backend_id = %s "
+                "AND string_to_array(payment_intents, ',') && %s::text[]",
+                backend.id,
+                intents,
+            )
+        )
+        result = {}
+        for invoice_id, joined in self.env.cr.fetchall():
+            for intent in joined.split(","):
+                result[intent] = result.get(intent, invoices) | invoices.browse(
+                    invoice_id
+                )
+        return result
 
 
 class StripeRefund(models.Model):

@@ -10,8 +10,10 @@ bindings of the backend.
 
 (a) ``raw_create``: the same bindings (account.move with lines, account.payment)
     through batch ``create`` from the same pure mappers, one ``action_post`` per
-    batch, paid invoices reconciled with their payment; partners and products
-    made by plain ``create``. No HTTP, no job, no audit line.
+    batch, paid invoices reconciled with their payment in one reconciliation
+    plan per batch; partners and products made by plain ``create``; the
+    pipeline's import context (no chatter, no tracking). No HTTP, no job, no
+    audit line, no reversal of uncollectible invoices, no rounding line.
 (b) ``enqueue_pipeline``: ``stripe.backend.action_backfill()``: the page jobs of
     every Stripe object (customers, products, invoices, charges ...) run by
     queue_job's runner against the sandbox.
@@ -151,7 +153,12 @@ class Workload:
     def raw_create(self, env, service, backend_id, batch=500):
         """Ceiling: the same invoices and payments by batch create + post."""
         from odoo.addons.connector_stripe.models import mappers  # noqa: PLC0415
+        from odoo.addons.connector_stripe.models.stripe_money_importer import (  # noqa: PLC0415
+            IMPORT_CONTEXT,
+        )
 
+        # the pipeline's context (no chatter, no tracking): the ceiling stays one
+        env = env(context=dict(env.context, **IMPORT_CONTEXT))
         backend = env["stripe.backend"].browse(backend_id)
         partners = self._raw_partners(env, service)
         products = self._raw_products(env, service)
@@ -205,22 +212,23 @@ class Workload:
             bindings = env["stripe.charge"].with_context(connector_no_export=True)
             bindings = bindings.create(vals)
             bindings.odoo_id.action_post()
+            plan = []
             for binding in bindings:
                 move = by_intent.get(binding.payment_intent)
                 if move:
-                    self._reconcile(move | binding.odoo_id.move_id)
+                    plan.append(self._receivable(move | binding.odoo_id.move_id))
+            # one reconciliation plan per batch, each pair on its own
+            env["account.move.line"]._reconcile_plan([p for p in plan if len(p) > 1])
             env.cr.commit()  # noqa: B950
         return len(invoices) + len(charges)
 
-    def _reconcile(self, moves):
-        lines = moves.line_ids.filtered(
+    def _receivable(self, moves):
+        return moves.line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable"
                 and not line.reconciled
             )
         )
-        if len(lines) > 1:
-            lines.reconcile()
 
     def _raw_partners(self, env, service):
         customers = service.state.store.all("customer")
