@@ -31,6 +31,21 @@ class StripeChargeImporter(models.AbstractModel):
         return decision
 
 
+class StripeChargeBatchImporter(models.AbstractModel):
+    _inherit = "stripe.charge.batch.importer"
+
+    def _after_create(self, backend, bindings, items):
+        """A page of the pull brought payments (no webhook came): their
+        customers' waiting deals look again, as after a single import."""
+        decisions = super()._after_create(backend, bindings, items)
+        partners = bindings.odoo_id.partner_id.commercial_partner_id
+        if partners:
+            self.env["connector.deal"]._wake(
+                backend, [("partner_id", "in", partners.ids)]
+            )
+        return decisions
+
+
 class StripeSubscription(models.Model):
     _inherit = "stripe.subscription"
 

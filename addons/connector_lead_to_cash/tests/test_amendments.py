@@ -133,3 +133,29 @@ class TestAmendments(LeadToCashCase, TransactionCase):
         opp = self._sf_records("Opportunity")[deal.opportunity_id.external_id]
         self.assertIn(opp["Odoo_Payment_Status__c"], ("Paid", "In payment"))
         self.assertEqual(self._remote_status(deal), ("active", "active"))
+
+    def test_a_payment_brought_by_the_pull_resumes_the_deal(self):
+        """No webhook at all: the succeeded charge comes in a page of the pull."""
+        with trap_jobs() as trap:
+            self._pull_salesforce(trap)
+            deal = self.env["connector.deal"].search([])
+            self._decline_card(trap, deal)
+            self._drain(trap)
+            self.assertEqual((deal.blocked_step, deal.at_risk), ("paid", True))
+            self.client.invoices.pay(
+                deal.invoice_ref, params={"payment_method": "pm_card_visa"}
+            )
+            customer = deal.partner_id.stripe_bind_ids.external_id
+            charges = [
+                charge.to_dict()
+                for charge in self.client.charges.list(
+                    params={"customer": customer, "limit": 100}
+                ).data
+                if charge.status == "succeeded"
+            ]
+            self.assertEqual(len(charges), 1)
+            self.env["stripe.charge.batch.importer"].run(self.stripe, charges)
+            self._drain(trap)
+        self.assertEqual(deal.state, "done")
+        self.assertFalse(deal.at_risk)
+        self.assertEqual(deal.invoice_id.payment_state, "paid")
