@@ -112,19 +112,24 @@ class TestAmendments(LeadToCashCase, TransactionCase):
         self.assertAlmostEqual(refund.amount_total, note.total / 100)
         self.assertEqual(refund.invoice_line_ids.tax_ids, self.sales_tax)
 
+    def _paid_after_a_declined_card(self, trap):
+        """The deal stops at risk on a declined card, then the customer pays."""
+        self._pull_salesforce(trap)
+        deal = self.env["connector.deal"].search([])
+        self._decline_card(trap, deal)
+        self._drain(trap)
+        self.assertEqual((deal.blocked_step, deal.at_risk), ("paid", True))
+        exception = deal.exception_id
+        self.assertEqual(exception.exception_class, "payment_failed")
+        self.client.invoices.pay(
+            deal.invoice_ref, params={"payment_method": "pm_card_visa"}
+        )
+        return deal, exception
+
     def test_failed_payment_resumes_when_the_customer_pays(self):
         """No retry needed: the invoice.paid webhook wakes the deal at risk."""
         with trap_jobs() as trap:
-            self._pull_salesforce(trap)
-            deal = self.env["connector.deal"].search([])
-            self._decline_card(trap, deal)
-            self._drain(trap)
-            self.assertEqual((deal.blocked_step, deal.at_risk), ("paid", True))
-            exception = deal.exception_id
-            self.assertEqual(exception.exception_class, "payment_failed")
-            self.client.invoices.pay(
-                deal.invoice_ref, params={"payment_method": "pm_card_visa"}
-            )
+            deal, exception = self._paid_after_a_declined_card(trap)
             self.env["stripe.invoice"].job_import_record(self.stripe, deal.invoice_ref)
             self._drain(trap)
         self.assertEqual(deal.state, "done")
@@ -137,14 +142,7 @@ class TestAmendments(LeadToCashCase, TransactionCase):
     def test_a_payment_brought_by_the_pull_resumes_the_deal(self):
         """No webhook at all: the succeeded charge comes in a page of the pull."""
         with trap_jobs() as trap:
-            self._pull_salesforce(trap)
-            deal = self.env["connector.deal"].search([])
-            self._decline_card(trap, deal)
-            self._drain(trap)
-            self.assertEqual((deal.blocked_step, deal.at_risk), ("paid", True))
-            self.client.invoices.pay(
-                deal.invoice_ref, params={"payment_method": "pm_card_visa"}
-            )
+            deal, exception = self._paid_after_a_declined_card(trap)
             customer = deal.partner_id.stripe_bind_ids.external_id
             charges = [
                 charge.to_dict()
@@ -159,3 +157,4 @@ class TestAmendments(LeadToCashCase, TransactionCase):
         self.assertEqual(deal.state, "done")
         self.assertFalse(deal.at_risk)
         self.assertEqual(deal.invoice_id.payment_state, "paid")
+        self.assertEqual(exception.state, "resolved")
