@@ -162,6 +162,7 @@ load_ci_config() {
 }
 
 # write_odoo_config FILE WORKERS ADDON_DIRS... : an Odoo configuration for this checkout.
+# JOB_CHANNELS overrides the queue_job channels line (root:0 turns the job runner off).
 write_odoo_config() {
     local file="$1" workers="$2"; shift 2
     local paths="$ODOO_SRC/addons"
@@ -190,7 +191,7 @@ proxy_mode = False
 list_db = True
 
 [queue_job]
-channels = root:2,root.connector:2,root.connector.stripe:1
+channels = ${JOB_CHANNELS:-root:2,root.connector:2,root.connector.stripe:1}
 EOF
 }
 
