@@ -230,14 +230,27 @@ class ConnectorImporter(models.AbstractModel):
         return changed
 
     def _ownership(self, backend, binding, vals, sync_vals, event):
-        return self.env["connector.ownership"]._filter_incoming(
+        """The ownership matrix governs the fields of the Odoo record only.
+
+        Fields the binding holds itself (not delegated through ``_inherits``:
+        a ticket's subject, on a binding whose ``odoo_id`` is its customer)
+        always follow the service; a rule on the customer's ``name`` must not
+        freeze them."""
+        own = {
+            name: value
+            for name, value in vals.items()
+            if name in binding._fields and not binding._fields[name].inherited
+        }
+        delegated = {name: vals[name] for name in vals.keys() - own.keys()}
+        allowed, blocked = self.env["connector.ownership"]._filter_incoming(
             backend,
             binding.odoo_id,
-            vals,
+            delegated,
             remote_updated_at=sync_vals.get("remote_updated_at"),
             event=event,
             external_id=binding.external_id,
         )
+        return {**own, **allowed}, blocked
 
     def _audit(
         self,

@@ -134,6 +134,29 @@ class TestTickets(ZendeskMixin, TransactionCase):
         self.assertNotEqual(checkpoint.remote_cursor, parked, "cursor moved on")
         self.assertEqual(checkpoint.state, "idle")
 
+    def test_customer_ownership_rules_do_not_freeze_ticket_fields(self):
+        """A rule on the customer's name (Salesforce's default) governs the
+        partner, not the subject of its tickets (the binding's own field)."""
+        self.env["connector.ownership"].create(
+            {
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "field_id": self.env["ir.model.fields"]._get_ids("res.partner")["name"],
+                "owner": "odoo",
+                "policy": "owner_wins",
+            }
+        )
+        self._seed(tickets=10)
+        self._pull()
+        domain = self.server.domain
+        tickets = domain.store.table("ticket")
+        ticket_id = next(
+            rid for rid in tickets.live if tickets.rows[rid]["status"] != "closed"
+        )
+        domain.update("ticket", ticket_id, {"subject": "Renamed in Zendesk"})
+        self._pull()
+        ticket = self._tickets().filtered(lambda t: t.ticket_number == ticket_id)
+        self.assertEqual(ticket.name, "Renamed in Zendesk")
+
     def test_refused_cursor_falls_back_to_start_time(self):
         self._seed(tickets=25)
         checkpoint = self.env["connector.checkpoint"]._get_or_create(
